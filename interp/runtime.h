@@ -1,0 +1,260 @@
+// The runtime's objects (spec section 4.2 "Runtime Structure"): values, the
+// store and what it owns (function, table, memory and global instances),
+// module instances, and the Thread that executes calls.
+//
+// Ownership: the Store owns every instance it creates; raw pointers to them
+// stay valid for the Store's lifetime. A Module is shared by its instances.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "loader/module.h"
+#include "loader/result.h"
+
+namespace wasmslot {
+
+class Instance;
+class Store;
+class Thread;
+struct FuncInst;
+
+// ---------------------------------------------------------------------------
+// Values
+
+// A reference is one cell: 0 is null. A funcref is the FuncInst* as an
+// integer. An externref is an opaque non-zero number chosen by the embedder.
+using Ref = uint64_t;
+inline Ref ref_of(const FuncInst* f) { return reinterpret_cast<uintptr_t>(f); }
+inline FuncInst* func_of(Ref r) { return reinterpret_cast<FuncInst*>(static_cast<uintptr_t>(r)); }
+
+// A typed value, as the API and the tools see it. Floats are kept as bits so
+// NaN payloads survive every copy.
+struct Value {
+  ValType type = ValType::I32;
+  uint64_t lo = 0;  // i32 (zero-extended), i64, f32 bits, f64 bits, ref, v128 low
+  uint64_t hi = 0;  // v128 high half
+
+  static Value i32(int32_t v) { return {ValType::I32, static_cast<uint32_t>(v), 0}; }
+  static Value i64(int64_t v) { return {ValType::I64, static_cast<uint64_t>(v), 0}; }
+  static Value f32_bits(uint32_t b) { return {ValType::F32, b, 0}; }
+  static Value f64_bits(uint64_t b) { return {ValType::F64, b, 0}; }
+  static Value f32(float f) { uint32_t b; std::memcpy(&b, &f, 4); return f32_bits(b); }
+  static Value f64(double d) { uint64_t b; std::memcpy(&b, &d, 8); return f64_bits(b); }
+  static Value v128(uint64_t lo, uint64_t hi) { return {ValType::V128, lo, hi}; }
+  static Value ref(ValType t, Ref r) { return {t, r, 0}; }
+
+  int32_t as_i32() const { return static_cast<int32_t>(static_cast<uint32_t>(lo)); }
+  int64_t as_i64() const { return static_cast<int64_t>(lo); }
+  float as_f32() const { float f; uint32_t b = static_cast<uint32_t>(lo); std::memcpy(&f, &b, 4); return f; }
+  double as_f64() const { double d; std::memcpy(&d, &lo, 8); return d; }
+
+  bool operator==(const Value&) const = default;
+};
+
+// ---------------------------------------------------------------------------
+// Host functions
+//
+// A host function receives its arguments as cells (one per value, two for
+// v128, in parameter order) and writes its results the same way. It answers:
+//   Ok       results are written, execution continues;
+//   Trap     the call traps with `message`;
+//   Pending  the result is not known yet: the Thread suspends and returns
+//            ExecState::Suspended with `handle` (a promise slot's handle);
+//            the embedder later calls Thread::resume with the results, or
+//            Thread::resume_trap. This is the only hook the async protocol
+//            needs from the interpreter.
+struct HostAnswer {
+  enum Kind : uint8_t { Ok, Trap, Pending } kind = Ok;
+  uint32_t handle = 0;
+  std::string message;
+
+  static HostAnswer ok() { return {}; }
+  static HostAnswer trap(std::string msg) { return {Trap, 0, std::move(msg)}; }
+  static HostAnswer pending(uint32_t h) { return {Pending, h, {}}; }
+};
+
+struct HostCall {
+  Store& store;
+  Thread& thread;
+  Instance* caller;            // the instance whose code made the call, or null
+  const FuncInst& func;        // the host function being called
+  std::span<const uint64_t> args;
+  std::span<uint64_t> results;
+};
+
+using HostFunc = std::function<HostAnswer(HostCall&)>;
+
+// ---------------------------------------------------------------------------
+// Store objects
+
+struct FuncInst {
+  FuncType type;
+  Instance* instance = nullptr;  // the defining instance; null for host functions
+  const Func* func = nullptr;    // the module's function (with its Code); null for host
+  HostFunc host;                 // host functions only
+  std::string name;              // for errors and traces ("env.get", "$fac")
+  bool is_host() const { return func == nullptr; }
+};
+
+struct TableInst {
+  TableType type;
+  std::vector<Ref> elems;
+  // Grows by `delta` elements set to `init`: the old size, or -1 on failure.
+  int64_t grow(uint64_t delta, Ref init, uint64_t limit);
+};
+
+struct MemoryInst {
+  MemoryType type;
+  std::vector<uint8_t> data;  // size is always pages * 64 KiB
+  uint64_t pages() const { return data.size() / kPageSize; }
+  // Grows by `delta` pages: the old size in pages, or -1 on failure.
+  int64_t grow(uint64_t delta, uint64_t limit_pages);
+};
+
+struct GlobalInst {
+  GlobalType type;
+  uint64_t cells[2] = {0, 0};  // v128 uses both
+  Value get() const { return {type.type, cells[0], cells[1]}; }
+  void set(const Value& v) { cells[0] = v.lo; cells[1] = v.hi; }
+};
+
+// An external value (spec: externval): what imports and exports are.
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  FuncInst* func = nullptr;
+  TableInst* table = nullptr;
+  MemoryInst* memory = nullptr;
+  GlobalInst* global = nullptr;
+};
+
+// Imports offered to instantiation, by module and field name. The spec
+// runner's `register` and the CLI's host modules fill it.
+class Imports {
+ public:
+  void add(const std::string& module, const std::string& name, Extern e) { map_[{module, name}] = e; }
+  const Extern* find(const std::string& module, const std::string& name) const {
+    auto it = map_.find({module, name});
+    return it == map_.end() ? nullptr : &it->second;
+  }
+ private:
+  std::map<std::pair<std::string, std::string>, Extern> map_;
+};
+
+// A module instance (spec: moduleinst). Index spaces list imports first.
+class Instance {
+ public:
+  std::shared_ptr<const Module> module;
+  std::vector<FuncInst*> funcs;
+  std::vector<TableInst*> tables;
+  std::vector<MemoryInst*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<std::vector<Ref>> elems;  // element segments; emptied by elem.drop
+  std::vector<bool> data_dropped;       // by data.drop (and after active init)
+
+  std::optional<Extern> get_export(std::string_view name) const;
+  FuncInst* get_func(std::string_view name) const;  // null if absent or not a func
+};
+
+// Resource limits of a Store, with safe defaults.
+struct Config {
+  uint32_t max_call_depth = 10000;         // frames per Thread
+  uint64_t max_stack_cells = 1u << 20;     // value-stack cells per Thread (8 MiB)
+  uint64_t max_memory_pages = kMaxPages;   // per memory
+  uint64_t max_table_elems = 10000000;     // per table
+};
+
+class Store {
+ public:
+  explicit Store(Config config = {}) : config_(config) {}
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const Config& config() const { return config_; }
+
+  FuncInst* make_host_func(FuncType type, HostFunc fn, std::string name = {});
+  TableInst* make_table(TableType type, Ref init = 0);
+  MemoryInst* make_memory(MemoryType type);
+  GlobalInst* make_global(GlobalType type, Value init);
+
+  // Instantiates a validated module (spec: module instantiation): resolves its
+  // imports by name and type, allocates, evaluates constant expressions,
+  // initialises active segments in order, and runs the start function.
+  // Errors: "unknown import: m.n", "incompatible import type: m.n", and traps
+  // during segment initialisation or the start function (their text).
+  // Effects of segments applied before a trap stay, as the spec requires;
+  // the partially made instance is still owned by the store.
+  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Imports& imports);
+
+  // Synchronous call of a function: its results, or an Error whose message is
+  // the trap's text ("integer divide by zero", ...). A host function answering
+  // Pending during a synchronous call traps with
+  // "asynchronous import called synchronously".
+  Result<std::vector<Value>> call(FuncInst* func, std::span<const Value> args);
+
+ private:
+  Config config_;
+  std::vector<std::unique_ptr<FuncInst>> funcs_;
+  std::vector<std::unique_ptr<TableInst>> tables_;
+  std::vector<std::unique_ptr<MemoryInst>> memories_;
+  std::vector<std::unique_ptr<GlobalInst>> globals_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+};
+
+// ---------------------------------------------------------------------------
+// Execution
+
+enum class ExecState : uint8_t {
+  Idle,       // nothing started, or the last call's outcome was collected
+  Done,       // finished: results() holds the results
+  Trapped,    // trapped: trap_message() says why
+  Suspended,  // a host function answered Pending: pending_handle() names it
+};
+
+// A Thread executes one call at a time, on its own value stack and call stack,
+// both on the heap: wasm-to-wasm calls never recurse on the native stack. A
+// suspended Thread keeps its whole state (frames, values, program counter), so
+// any number of calls can be suspended at once, each in its own Thread.
+class Thread {
+ public:
+  explicit Thread(Store& store);
+  ~Thread();
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
+
+  // Starts a call. Argument count and types must match func's type (checked:
+  // a mismatch is a Trapped state with a message, never undefined behaviour).
+  ExecState invoke(FuncInst* func, std::span<const Value> args);
+
+  // After Suspended: the pending host function's results (cells, as HostCall
+  // results), then execution continues where it stopped.
+  ExecState resume(std::span<const uint64_t> results);
+  // After Suspended: the pending host function traps with `message`.
+  ExecState resume_trap(std::string message);
+
+  ExecState state() const { return state_; }
+  const std::vector<Value>& results() const { return results_; }
+  const std::string& trap_message() const { return trap_; }
+  uint32_t pending_handle() const { return pending_handle_; }
+  Store& store() { return store_; }
+
+  // Opaque to users; the interpreter's state lives here.
+  struct Impl;
+
+ private:
+  Store& store_;
+  ExecState state_ = ExecState::Idle;
+  std::vector<Value> results_;
+  std::string trap_;
+  uint32_t pending_handle_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wasmslot
