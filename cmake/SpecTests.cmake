@@ -3,39 +3,84 @@
 # listed, each with its reason, in spec/expected-failures.txt: they still run
 # and still count, and CTest marks them WILL_FAIL so the list must shrink as
 # soon as one passes.
+#
+# For the overall figure (every command of every core file, summed):
+#   cmake --build build --target spec-summary      or
+#   spec/summary.sh build
 find_program(WAST2JSON wast2json REQUIRED)
 
-set(SPEC_OUT "${CMAKE_BINARY_DIR}/spec")
-file(GLOB _wast_files CONFIGURE_DEPENDS "${WASMSLOT_TESTSUITE}/*.wast")
-if(NOT _wast_files)
-  message(WARNING "no .wast files in ${WASMSLOT_TESTSUITE}: spec tests disabled")
-endif()
-
-set(_expected "")
-if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-failures.txt")
-  file(STRINGS "${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-failures.txt" _lines)
+# Names listed in spec/expected-failures.txt: the test name without its
+# leading "spec/" ("i32", "tail-call/return_call"), then the reason.
+set(WASMSLOT_SPEC_EXPECTED_FAILURES "")
+set(_expected_file "${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-failures.txt")
+if(EXISTS "${_expected_file}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_expected_file}")
+  file(STRINGS "${_expected_file}" _lines)
   foreach(line IN LISTS _lines)
-    if(line MATCHES "^([A-Za-z0-9_.-]+)[ \t]")
-      list(APPEND _expected "${CMAKE_MATCH_1}")
+    if(line MATCHES "^([A-Za-z0-9_./-]+)[ \t]")
+      list(APPEND WASMSLOT_SPEC_EXPECTED_FAILURES "${CMAKE_MATCH_1}")
     endif()
   endforeach()
 endif()
 
-set(_spec_jsons "")
-foreach(wast IN LISTS _wast_files)
-  get_filename_component(name "${wast}" NAME_WE)
-  set(dir "${SPEC_OUT}/${name}")
-  set(json "${dir}/${name}.json")
-  add_custom_command(OUTPUT "${json}"
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
-    COMMAND "${WAST2JSON}" "${wast}" -o "${json}"
-    DEPENDS "${wast}" COMMENT "wast2json ${name}.wast" VERBATIM)
-  list(APPEND _spec_jsons "${json}")
-  add_test(NAME "spec/${name}" COMMAND wasmslot-spec "${json}")
-  if(name IN_LIST _expected)
-    set_tests_properties("spec/${name}" PROPERTIES WILL_FAIL TRUE LABELS "spec;expected-failure")
-  else()
-    set_tests_properties("spec/${name}" PROPERTIES LABELS spec)
+# wasmslot_spec_tests(DIRECTORY dir PREFIX prefix [FLAGS flag...])
+#
+# Adds one test per DIRECTORY/*.wast, named spec/PREFIX/NAME, or spec/NAME
+# when PREFIX is empty (the core suite). The JSON and .wasm files go to
+# build/spec/[PREFIX/]NAME/. FLAGS are given to wast2json and to
+# wasmslot-spec alike: both understand --enable-tail-call,
+# --enable-extended-const and --enable-multi-memory. For example:
+#   wasmslot_spec_tests(DIRECTORY ${WASMSLOT_TESTSUITE}/proposals/tail-call
+#                       PREFIX tail-call FLAGS --enable-tail-call)
+function(wasmslot_spec_tests)
+  cmake_parse_arguments(ARG "" "DIRECTORY;PREFIX" "FLAGS" ${ARGN})
+  file(GLOB wasts CONFIGURE_DEPENDS "${ARG_DIRECTORY}/*.wast")
+  if(NOT wasts)
+    message(WARNING "no .wast files in ${ARG_DIRECTORY}: those spec tests are disabled")
+    return()
   endif()
-endforeach()
-add_custom_target(spec-json ALL DEPENDS ${_spec_jsons})
+  if(ARG_PREFIX)
+    set(rel "${ARG_PREFIX}/")
+    string(MAKE_C_IDENTIFIER "spec-json-${ARG_PREFIX}" target)
+  else()
+    set(rel "")
+    set(target spec-json)
+  endif()
+
+  # One word for the script's -D (a ';' list would be split on the way).
+  string(JOIN " " flags_word ${ARG_FLAGS})
+
+  set(jsons "")
+  foreach(wast IN LISTS wasts)
+    get_filename_component(name "${wast}" NAME_WE)
+    set(dir "${CMAKE_BINARY_DIR}/spec/${rel}${name}")
+    set(json "${dir}/${name}.json")
+    add_custom_command(OUTPUT "${json}"
+      COMMAND ${CMAKE_COMMAND} -DWAST2JSON=${WAST2JSON} -DWAST=${wast} -DJSON=${json}
+              "-DFLAGS=${flags_word}" -P "${PROJECT_SOURCE_DIR}/cmake/Wast2Json.cmake"
+      DEPENDS "${wast}" "${PROJECT_SOURCE_DIR}/cmake/Wast2Json.cmake"
+      COMMENT "wast2json ${rel}${name}.wast" VERBATIM)
+    list(APPEND jsons "${json}")
+
+    set(test "spec/${rel}${name}")
+    add_test(NAME "${test}" COMMAND wasmslot-spec --quiet ${ARG_FLAGS} "${json}")
+    # A runaway module must not hold the whole CTest run.
+    set_tests_properties("${test}" PROPERTIES TIMEOUT 600)
+    if("${rel}${name}" IN_LIST WASMSLOT_SPEC_EXPECTED_FAILURES)
+      set_tests_properties("${test}" PROPERTIES WILL_FAIL TRUE LABELS "spec;expected-failure")
+    else()
+      set_tests_properties("${test}" PROPERTIES LABELS spec)
+    endif()
+  endforeach()
+  add_custom_target(${target} ALL DEPENDS ${jsons})
+endfunction()
+
+# The core suite (Wasm 2.0 + SIMD). Proposals get one line each here later.
+wasmslot_spec_tests(DIRECTORY "${WASMSLOT_TESTSUITE}" PREFIX "")
+
+# All core files in one figure: spec/summary.sh runs each file in its own
+# process, so that a crash costs one file, not the total.
+add_custom_target(spec-summary
+  COMMAND "${PROJECT_SOURCE_DIR}/spec/summary.sh" --report "${CMAKE_BINARY_DIR}"
+  DEPENDS wasmslot-spec spec-json
+  USES_TERMINAL VERBATIM)

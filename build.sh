@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine:
+#   ./build.sh demo   install what is missing, build, run the seed demo (prints 444)
+#   ./build.sh test   install what is missing, build, run every test through ctest
+#   ./build.sh build  install what is missing and build only
+# Installing needs root (apt-get); as another user the script names the
+# packages to install and stops.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=${1:-build}
+case "$mode" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exit 2 ;; esac
+
+# --- 1. Debian packages the build needs -------------------------------------
+missing=()
+command -v cmake >/dev/null || missing+=(cmake)
+command -v g++ >/dev/null || missing+=(g++)
+command -v ninja >/dev/null || missing+=(ninja-build)
+command -v wat2wasm >/dev/null && command -v wast2json >/dev/null || missing+=(wabt)
+[ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
+[ -f /usr/include/benchmark/benchmark.h ] || missing+=(libbenchmark-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "error: missing Debian packages: ${missing[*]}" >&2
+    echo "error: installing them needs root; run:  sudo apt-get install -y ${missing[*]}  (or run this script as root)" >&2
+    exit 1
+  fi
+fi
+
+# --- 2. Build ----------------------------------------------------------------
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+# --- 3. Run ------------------------------------------------------------------
+case "$mode" in
+  demo)
+    build/wasmslot run build/fixtures/seed.wasm --invoke call --async-import env.get=123
+    ;;
+  test)
+    # The spec figure first (informational), then every test through ctest:
+    # unit tests, CLI tests and one test per spec file.
+    spec/summary.sh build || true
+    ctest --test-dir build --output-on-failure -j "$jobs"
+    ;;
+esac

@@ -1,0 +1,154 @@
+// The pending-result table of the async import protocol (ASYNC.md, "The
+// pending-result table (promise slots)").
+//
+// A slot is created when an asynchronous host function is called. It is
+// *pending* until the host settles it: *resolved* with a value, or *rejected*
+// with a code (a host error, a timeout or a cancellation). The consumer (the
+// callback dispatch or the resumption of a suspended call) then *takes* the
+// settlement, which frees the slot for reuse.
+//
+// Wasm code names a slot by a handle: a non-negative i32 whose low 20 bits are
+// the slot's index in the table and whose next 11 bits are the slot's
+// generation (how many times the index was reused, modulo 2^11). Every freed
+// slot comes back with the next generation, so a handle kept after its slot was
+// freed (stale) or made up by the module (forged) is detected and reported as
+// an Error naming the handle, never undefined behaviour.
+//
+// The table is plain data: it never calls back into anything, never runs wasm
+// and is not thread-safe. The runtime glue (host/async.h) drives it from the
+// event loop's thread and decides what happens after a settlement.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "interp/runtime.h"
+#include "loader/result.h"
+
+namespace wasmslot {
+
+// A slot handle as wasm sees it (an i32 that is never negative).
+using Handle = uint32_t;
+
+constexpr unsigned kHandleIndexBits = 20;
+constexpr uint32_t kHandleIndexMask = (1u << kHandleIndexBits) - 1;  // 0xFFFFF
+constexpr unsigned kHandleGenerationBits = 11;  // bits 20..30; bit 31 stays 0
+constexpr uint32_t kHandleGenerationMask = (1u << kHandleGenerationBits) - 1;
+constexpr uint32_t kMaxSlotCapacity = 1u << kHandleIndexBits;  // 1048576 slots
+
+inline uint32_t handle_index(Handle h) { return h & kHandleIndexMask; }
+inline uint32_t handle_generation(Handle h) { return (h >> kHandleIndexBits) & kHandleGenerationMask; }
+inline Handle make_handle(uint32_t index, uint32_t generation) {
+  return ((generation & kHandleGenerationMask) << kHandleIndexBits) | (index & kHandleIndexMask);
+}
+std::string handle_to_string(Handle h);  // "0x00100002 (slot 2, generation 1)"
+
+// The end states a slot can reach, and the codes they carry.
+//
+// ASYNC.md: rejections carry a code that distinguishes cancelled and timed out
+// from a host error. Host errors use any i32 code except the three reserved
+// ones below, so wasm (callback_error) can tell them apart by the code alone.
+enum class SlotState : uint8_t { Pending, Resolved, Rejected };
+enum class RejectReason : uint8_t {
+  HostError,             // the host rejected the slot with its own code
+  TimedOut,              // the slot's deadline passed first
+  CancelledBeforeStart,  // cancelled before the host work began
+  CancelledAfterStart,   // cancelled while the host work was running
+};
+constexpr int32_t kCodeTimedOut = -1;
+constexpr int32_t kCodeCancelledBeforeStart = -2;
+constexpr int32_t kCodeCancelledAfterStart = -3;
+constexpr int32_t kDefaultRejectCode = 1;  // `reject` without a code (CLI)
+
+const char* to_string(SlotState s);      // "pending", "resolved", "rejected"
+const char* to_string(RejectReason r);   // "rejected", "timed out", "cancelled before start", ...
+int32_t code_of(RejectReason r, int32_t host_code);  // the code a reason carries
+bool is_reserved_code(int32_t code);
+
+// What a settled slot holds.
+struct Settlement {
+  SlotState state = SlotState::Pending;
+  bool has_value = false;  // resolved with a value (false: a slot of no value type)
+  Value value;             // when resolved with a value
+  int32_t code = 0;        // when rejected
+  RejectReason reason = RejectReason::HostError;
+};
+
+// How a handle relates to the table, for callers that need more than a message.
+enum class HandleCheck : uint8_t {
+  Live,    // names a slot that exists now
+  Forged,  // can never have been issued: negative, or an index never used
+  Stale,   // names a slot that was freed (and maybe reused since)
+};
+
+class PromiseSlots {
+ public:
+  static constexpr uint32_t kDefaultCapacity = 1u << 16;
+
+  // capacity: how many slots may exist at once (1 .. 2^20; clamped).
+  explicit PromiseSlots(uint32_t capacity = kDefaultCapacity);
+
+  // A new pending slot. `type` is the value type a resolution must carry, or
+  // nullopt for a slot whose resolution carries no value. Fails when all
+  // `capacity` slots are in use.
+  Result<Handle> create(std::optional<ValType> type);
+
+  // Settling: exactly one end state per slot (ASYNC.md). Settling a slot that
+  // is not pending, or through a stale or forged handle, is an Error.
+  Status resolve(Handle h, Value v);  // v.type must be the slot's type
+  Status resolve(Handle h);           // for a slot of no value type
+  // A host rejection: `code` must not be one of the reserved codes.
+  Status reject(Handle h, int32_t code = kDefaultRejectCode);
+  // A rejection for a reason other than a host error (the code follows from it).
+  Status reject_for(Handle h, RejectReason reason);
+
+  // The host work behind the slot has begun: a later cancellation reports
+  // "cancelled after start".
+  Status mark_started(Handle h);
+  // Cancels a pending slot: rejected as cancelled before or after start.
+  Status cancel(Handle h);
+
+  // Observation.
+  HandleCheck check(Handle h) const;
+  Status check_live(Handle h) const;  // Ok when Live, else the precise Error
+  Result<SlotState> state(Handle h) const;
+  Result<std::optional<ValType>> value_type(Handle h) const;
+  bool is_pending(Handle h) const;  // false for anything but a live pending slot
+
+  // Consuming: the settlement of a settled slot; the slot is freed (its handle
+  // becomes stale). Taking a pending slot is an Error.
+  Result<Settlement> take(Handle h);
+  // Frees a slot in any state (used when its result is no longer wanted).
+  Status release(Handle h);
+
+  uint32_t capacity() const { return capacity_; }
+  uint32_t live() const { return live_; }      // slots in use (any state)
+  uint32_t pending() const { return pending_; }  // slots still pending
+
+  // Every live slot's handle, in index order (for shutdown and diagnostics).
+  std::vector<Handle> live_handles() const;
+
+ private:
+  struct Entry {
+    uint32_t generation = 0;
+    bool in_use = false;
+    bool started = false;
+    bool wrapped = false;  // the generation counter went past its maximum once
+    std::optional<ValType> type;
+    Settlement settlement;
+  };
+  Result<Entry*> live_entry(Handle h);
+  Result<const Entry*> live_entry(Handle h) const;
+  Status settle(Handle h, Settlement s);
+  void free_entry(uint32_t index);
+
+  uint32_t capacity_;
+  uint32_t live_ = 0;
+  uint32_t pending_ = 0;
+  std::vector<Entry> entries_;       // grows up to capacity_, never shrinks
+  std::deque<uint32_t> free_;        // freed indexes, oldest first
+};
+
+}  // namespace wasmslot

@@ -1,0 +1,971 @@
+// Execution (spec section 4.4 "Instructions" and 4.5.5 "Invocation"): the
+// Thread, its stacks, and the dispatch loop.
+//
+// How to read this file. The validator has already translated each function
+// body into a flat array of Instr (see loader/module.h): structured control
+// flow is gone, every branch knows its target and how many stack cells it
+// keeps and drops. So the machine below is small:
+//
+//   value stack  one array of 8-byte cells on the heap. A frame's cells start
+//                at fp: first the parameters, then the declared locals, then
+//                the operand stack, whose next free cell is sp.
+//   call stack   a vector of Frames (function, where to continue, fp). A wasm
+//                `call` pushes one and jumps; `return` pops one and jumps
+//                back. The native C++ stack never grows with wasm recursion,
+//                which is what lets a call be suspended (a host function
+//                answering Pending) and resumed later, and what makes "call
+//                stack exhausted" a clean trap rather than a crash.
+//   registers    pc, sp, fp, the running instance, and the base and size of
+//                its memory 0, kept in local variables of run() so the
+//                compiler can keep them in machine registers.
+//
+// Values in cells: i32 and f32 use the low 32 bits (the high bits are zero),
+// i64 and f64 the whole cell, a reference is a pointer-sized number (0 is
+// null), a v128 takes two cells. Floats are always moved as bits, so NaN
+// payloads survive every copy.
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <type_traits>
+
+#include "interp/numeric.h"
+#include "interp/runtime.h"
+#include "interp/trap.h"
+
+namespace wasmslot {
+
+// Linear memory is little-endian (spec 4.3.1 / 5.2.x); loads and stores copy
+// bytes straight between memory and native integers, which is only right on
+// a little-endian host.
+static_assert(std::endian::native == std::endian::little,
+              "wasmslot's loads and stores assume a little-endian host");
+
+namespace {
+
+using i32 = int32_t;
+using u32 = uint32_t;
+using i64 = int64_t;
+using u64 = uint64_t;
+using f32 = float;
+using f64 = double;
+
+constexpr size_t kInitialStackCells = 1024;
+
+// A cell read as the type an instruction expects...
+template <class T>
+inline T from_cell(uint64_t c) {
+  if constexpr (std::is_same_v<T, f32>) return std::bit_cast<f32>(static_cast<u32>(c));
+  else if constexpr (std::is_same_v<T, f64>) return std::bit_cast<f64>(c);
+  else return static_cast<T>(c);  // integers: the low bits
+}
+
+// ... and a result written back: 32-bit values (and booleans, which are i32
+// in wasm) are zero-extended to the whole cell.
+template <class T>
+inline uint64_t to_cell(T v) {
+  if constexpr (std::is_same_v<T, f32>) return std::bit_cast<u32>(v);
+  else if constexpr (std::is_same_v<T, f64>) return std::bit_cast<u64>(v);
+  else if constexpr (sizeof(T) <= 4) return static_cast<u32>(v);
+  else return static_cast<u64>(v);
+}
+
+// Copies a value of 1 or 2 cells (v128 is the only 2-cell value).
+inline void copy_value(uint64_t* dst, const uint64_t* src, uint32_t cells) {
+  dst[0] = src[0];
+  if (cells == 2) dst[1] = src[1];
+}
+
+uint32_t cells_of(const std::vector<ValType>& types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += cells_of(t);
+  return n;
+}
+
+const char* type_name(ValType t) {
+  switch (t) {
+    case ValType::I32: return "i32";
+    case ValType::I64: return "i64";
+    case ValType::F32: return "f32";
+    case ValType::F64: return "f64";
+    case ValType::V128: return "v128";
+    case ValType::FuncRef: return "funcref";
+    case ValType::ExternRef: return "externref";
+  }
+  return "?";
+}
+
+// A typed Value from its cells, and back.
+Value value_of(ValType t, const uint64_t* c) {
+  switch (t) {
+    case ValType::I32:
+    case ValType::F32: return {t, static_cast<u32>(c[0]), 0};
+    case ValType::V128: return {t, c[0], c[1]};
+    default: return {t, c[0], 0};
+  }
+}
+
+uint32_t put_value(const Value& v, uint64_t* c) {
+  switch (v.type) {
+    case ValType::I32:
+    case ValType::F32: c[0] = static_cast<u32>(v.lo); return 1;
+    case ValType::V128: c[0] = v.lo; c[1] = v.hi; return 2;
+    default: c[0] = v.lo; return 1;
+  }
+}
+
+// The stack room a wasm function needs above its fp.
+uint64_t frame_cells(const Code& c) {
+  return std::max({c.max_height, c.local_cells, c.result_cells});
+}
+
+// Memory index > 0 (multi-memory): the slow path of loads and stores, which
+// keep memory 0 in registers.
+inline void select_memory(const Instance* inst, uint32_t index, uint8_t*& base, uint64_t& size) {
+  MemoryInst* m = inst->memories[index];
+  base = m->data.data();
+  size = m->data.size();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// The thread's state
+
+struct Thread::Impl {
+  // One activation of a wasm function (spec: frame). Host functions get no
+  // frame: they run to completion (or suspend) inside the calling instruction.
+  struct Frame {
+    FuncInst* func;     // the function running in this frame
+    const Instr* pc;    // where it continues when it is resumed
+    size_t fp;          // index in `stack` of its first parameter
+  };
+
+  std::vector<uint64_t> stack;  // the value stack; grows by doubling
+  std::vector<Frame> frames;    // the call stack; the running frame is last
+  size_t sp = 0;                // stack height while not running
+  FuncInst* entry = nullptr;    // the function invoke() was called with
+  uint32_t pending_cells = 0;   // result cells owed by a suspended host call
+  std::vector<uint64_t> host_results;
+
+  // Makes the value stack at least `need` cells long, within `limit`.
+  bool reserve(uint64_t need, uint64_t limit) {
+    if (need <= stack.size()) return true;
+    if (need > limit) return false;
+    uint64_t cap = std::max<uint64_t>(stack.size(), kInitialStackCells);
+    while (cap < need) cap *= 2;
+    try {
+      stack.resize(std::min(cap, limit));
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
+    return true;
+  }
+
+  // Calls a host function with its arguments at `args`; its results are left
+  // in host_results.
+  HostAnswer call_host(Thread& thread, Instance* caller, FuncInst& f, const uint64_t* args) {
+    const uint32_t np = cells_of(f.type.params);
+    host_results.assign(cells_of(f.type.results), 0);
+    if (!f.host) return HostAnswer::trap("host function " + f.name + " has no implementation");
+    HostCall call{thread.store_, thread, caller, f, {args, np}, {host_results.data(), host_results.size()}};
+    return f.host(call);
+  }
+
+  ExecState trap(Thread& thread, std::string message) {
+    frames.clear();
+    sp = 0;
+    thread.trap_ = std::move(message);
+    thread.state_ = ExecState::Trapped;
+    return ExecState::Trapped;
+  }
+
+  // The call finished: its results are the bottom cells of the stack.
+  ExecState finish(Thread& thread) {
+    thread.results_.clear();
+    const uint64_t* c = stack.data();
+    for (ValType t : entry->type.results) {
+      thread.results_.push_back(value_of(t, c));
+      c += cells_of(t);
+    }
+    frames.clear();
+    sp = 0;
+    thread.state_ = ExecState::Done;
+    return ExecState::Done;
+  }
+
+  ExecState run(Thread& thread);
+};
+
+Thread::Thread(Store& store) : store_(store), impl_(std::make_unique<Impl>()) {}
+Thread::~Thread() = default;
+
+// ---------------------------------------------------------------------------
+// Invocation (spec 4.5.5): check the arguments, put them on the stack, and
+// run until the outermost function returns, traps or suspends.
+
+ExecState Thread::invoke(FuncInst* func, std::span<const Value> args) {
+  Impl& im = *impl_;
+  im.frames.clear();  // a Thread may be reused (a suspended call is abandoned)
+  im.sp = 0;
+  results_.clear();
+  trap_.clear();
+  pending_handle_ = 0;
+  state_ = ExecState::Idle;
+
+  if (!func) return im.trap(*this, "invoke: null function");
+  const FuncType& ft = func->type;
+  if (args.size() != ft.params.size())
+    return im.trap(*this, "invoke: expected " + std::to_string(ft.params.size()) + " arguments, got " +
+                              std::to_string(args.size()));
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].type != ft.params[i])
+      return im.trap(*this, "invoke: argument " + std::to_string(i) + " is " + type_name(args[i].type) +
+                                ", expected " + type_name(ft.params[i]));
+
+  const Config& config = store_.config();
+  const uint32_t np = cells_of(ft.params);
+  const uint64_t need = func->is_host() ? std::max(np, cells_of(ft.results)) : frame_cells(func->func->code);
+  if (!im.reserve(std::max<uint64_t>(need, np), config.max_stack_cells))
+    return im.trap(*this, trap_text(TrapKind::CallStackExhausted));
+  uint64_t* c = im.stack.data();
+  for (const Value& v : args) c += put_value(v, c);
+  im.entry = func;
+
+  if (func->is_host()) {
+    // A host function invoked directly: no frame, no loop.
+    HostAnswer answer = im.call_host(*this, nullptr, *func, im.stack.data());
+    switch (answer.kind) {
+      case HostAnswer::Ok:
+        std::copy(im.host_results.begin(), im.host_results.end(), im.stack.begin());
+        return im.finish(*this);
+      case HostAnswer::Trap:
+        return im.trap(*this, std::move(answer.message));
+      case HostAnswer::Pending:
+        im.sp = 0;  // resume() puts the results at the bottom of the stack
+        im.pending_cells = static_cast<uint32_t>(im.host_results.size());
+        pending_handle_ = answer.handle;
+        state_ = ExecState::Suspended;
+        return state_;
+    }
+  }
+
+  if (config.max_call_depth == 0) return im.trap(*this, trap_text(TrapKind::CallStackExhausted));
+  const Code& code = func->func->code;
+  if (im.frames.capacity() == 0) im.frames.reserve(std::min<uint32_t>(config.max_call_depth, 256));
+  im.frames.push_back({func, code.instrs.data(), 0});
+  std::fill(im.stack.begin() + code.param_cells, im.stack.begin() + code.local_cells, 0);
+  im.sp = code.local_cells;
+  return im.run(*this);
+}
+
+ExecState Thread::resume(std::span<const uint64_t> results) {
+  Impl& im = *impl_;
+  if (state_ != ExecState::Suspended) return im.trap(*this, "resume: the thread is not suspended");
+  if (results.size() != im.pending_cells)
+    return im.trap(*this, "resume: expected " + std::to_string(im.pending_cells) + " result cells, got " +
+                              std::to_string(results.size()));
+  // The results take the place of the host call's arguments, exactly as if
+  // the host function had answered Ok.
+  std::copy(results.begin(), results.end(), im.stack.begin() + static_cast<ptrdiff_t>(im.sp));
+  im.sp += results.size();
+  state_ = ExecState::Idle;
+  pending_handle_ = 0;
+  if (im.frames.empty()) return im.finish(*this);  // the host function was the entry
+  return im.run(*this);
+}
+
+ExecState Thread::resume_trap(std::string message) {
+  Impl& im = *impl_;
+  if (state_ != ExecState::Suspended) return im.trap(*this, "resume_trap: the thread is not suspended");
+  pending_handle_ = 0;
+  return im.trap(*this, std::move(message));
+}
+
+Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> args) {
+  Thread thread(*this);
+  switch (thread.invoke(func, args)) {
+    case ExecState::Done: return thread.results();
+    case ExecState::Trapped: return Error{thread.trap_message()};
+    case ExecState::Suspended: return Error{"asynchronous import called synchronously"};
+    case ExecState::Idle: break;
+  }
+  return Error{"the call did not run"};
+}
+
+// ---------------------------------------------------------------------------
+// The dispatch loop.
+//
+// One iteration executes one instruction: `switch (pc->op)` picks its
+// handler; a handler that simply falls through to the next instruction ends
+// with NEXT, one that jumps sets pc and `continue`s, one that traps jumps to
+// `trapped`. Every macro below is a recipe for one family of instructions;
+// each handler is then one line naming its operand type and its operation.
+
+// Fall through to the next instruction (leaves the switch; pc advances).
+#define NEXT break
+
+// Trap: abandon the whole call with the spec's text.
+#define TRAP(kind)                          \
+  {                                         \
+    trap_message = trap_text(kind);         \
+    goto trapped;                           \
+  }
+
+// Taking a branch (br, br_if, br_table, br_unless): the branch's values, the
+// top `keep` cells, move down over the `drop` cells of operands the target
+// label no longer sees; then execution continues at `target`. Moving down can
+// copy forward: the destination is below the source.
+#define BRANCH(target, keep, drop)                                   \
+  {                                                                  \
+    const uint32_t keep_ = (keep), drop_ = (drop);                   \
+    if (drop_ != 0) {                                                \
+      const uint64_t* from_ = sp - keep_;                            \
+      uint64_t* to_ = sp - keep_ - drop_;                            \
+      for (uint32_t i_ = 0; i_ < keep_; ++i_) to_[i_] = from_[i_];   \
+      sp -= drop_;                                                   \
+    }                                                                \
+    pc = code_start + (target);                                      \
+    continue;                                                        \
+  }
+#define KEEP(b) static_cast<uint32_t>(b)
+#define DROP(b) static_cast<uint32_t>((b) >> 32)
+
+// Numeric families: operands are popped as type T (named a, b in `expr`, in
+// the order they were pushed), the result pushed as whatever `expr` yields.
+#define UNARY(T, expr)                               \
+  {                                                  \
+    const T a = from_cell<T>(sp[-1]);                \
+    sp[-1] = to_cell(expr);                          \
+  }                                                  \
+  NEXT
+#define BINARY(T, expr)                              \
+  {                                                  \
+    const T b = from_cell<T>(sp[-1]);                \
+    const T a = from_cell<T>(sp[-2]);                \
+    --sp;                                            \
+    sp[-1] = to_cell(expr);                          \
+  }                                                  \
+  NEXT
+// A binary operator that may trap: `fn(a, b, result)` returns a TrapKind.
+#define BINARY_TRAPPING(T, fn)                       \
+  {                                                  \
+    const T b = from_cell<T>(sp[-1]);                \
+    const T a = from_cell<T>(sp[-2]);                \
+    T r_{};                                          \
+    const TrapKind k_ = fn(a, b, r_);                \
+    if (k_ != TrapKind::None) [[unlikely]] TRAP(k_); \
+    --sp;                                            \
+    sp[-1] = to_cell(r_);                            \
+  }                                                  \
+  NEXT
+// Float to integer truncation, which traps on NaN and overflow.
+#define TRUNC(F, I)                                          \
+  {                                                          \
+    I r_{};                                                  \
+    const TrapKind k_ = num::trunc<I>(from_cell<F>(sp[-1]), r_); \
+    if (k_ != TrapKind::None) [[unlikely]] TRAP(k_);         \
+    sp[-1] = to_cell(r_);                                    \
+  }                                                          \
+  NEXT
+
+// The memory an access uses: memory 0 from registers, others from the
+// instance (multi-memory).
+#define ACCESS_MEMORY(base, size)                                      \
+  uint8_t* base = mem;                                                 \
+  uint64_t size = mem_size;                                            \
+  if (pc->a != 0) [[unlikely]] select_memory(inst, pc->a, base, size)
+
+// Loads: pop an i32 address; the effective address is address + static
+// offset, computed in 64 bits so it cannot wrap around; all `sizeof(T)` bytes
+// must lie inside the memory. Memory holds T (the stored width and
+// signedness); the value pushed is R (the instruction's result type), so
+// `T = int8_t, R = i32` is a sign-extending 8-bit load.
+#define LOAD(T, R)                                                       \
+  {                                                                      \
+    ACCESS_MEMORY(base_, size_);                                         \
+    const uint64_t ea = uint64_t{from_cell<u32>(sp[-1])} + pc->b;        \
+    if (ea + sizeof(T) > size_) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+    T v_;                                                                \
+    std::memcpy(&v_, base_ + ea, sizeof(T));                             \
+    sp[-1] = to_cell(static_cast<R>(v_));                                \
+  }                                                                      \
+  NEXT
+// Stores: pop a value of type V and an i32 address; write the low
+// `sizeof(T)` bytes of the value (i32.store8 wraps to 8 bits).
+#define STORE(T, V)                                                      \
+  {                                                                      \
+    ACCESS_MEMORY(base_, size_);                                         \
+    const T v_ = static_cast<T>(from_cell<V>(sp[-1]));                   \
+    const uint64_t ea = uint64_t{from_cell<u32>(sp[-2])} + pc->b;        \
+    sp -= 2;                                                             \
+    if (ea + sizeof(T) > size_) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+    std::memcpy(base_ + ea, &v_, sizeof(T));                             \
+  }                                                                      \
+  NEXT
+
+// After anything that may move or resize memory 0 (memory.grow, a call, a
+// return to another instance, a host function), re-read it into registers.
+#define RELOAD_MEMORY()                              \
+  {                                                  \
+    if (!inst->memories.empty()) {                   \
+      MemoryInst* m0_ = inst->memories[0];           \
+      mem = m0_->data.data();                        \
+      mem_size = m0_->data.size();                   \
+    } else {                                         \
+      mem = nullptr;                                 \
+      mem_size = 0;                                  \
+    }                                                \
+  }
+
+ExecState Thread::Impl::run(Thread& thread) {
+  const Config& config = thread.store_.config();
+
+  // The machine's registers, loaded from the running frame.
+  FuncInst* func = frames.back().func;          // the running function
+  Instance* inst = func->instance;              // ... and its module instance
+  const Code* code = &func->func->code;         // its translated code
+  const Instr* code_start = code->instrs.data();  // branch targets count from here
+  const Instr* pc = frames.back().pc;           // the instruction to execute
+  uint64_t* bottom = stack.data();              // the value stack's cell 0
+  uint64_t* fp = bottom + frames.back().fp;     // the frame's first local
+  uint64_t* sp = bottom + this->sp;             // the next free cell
+  uint8_t* mem = nullptr;                       // memory 0's bytes ...
+  uint64_t mem_size = 0;                        // ... and its size in bytes
+  FuncInst* callee = nullptr;                   // set by call / call_indirect
+  std::string trap_message;
+  RELOAD_MEMORY();
+
+  for (;;) {
+    switch (pc->op) {
+      // =====================================================================
+      // Control instructions
+      // =====================================================================
+
+      case Opcode::unreachable: TRAP(TrapKind::Unreachable);
+
+      // Structure was translated away: these are never emitted.
+      case Opcode::nop:
+      case Opcode::block:
+      case Opcode::loop:
+      case Opcode::end: NEXT;
+      case Opcode::if_:
+      case Opcode::else_:
+      case Opcode::count_:
+        trap_message = std::string("invalid translated instruction: ") + info(pc->op).text;
+        goto trapped;
+
+      case Opcode::br: BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
+
+      // br_if pops an i32 condition and branches when it is nonzero; the
+      // translator turns `if` into br_unless, which branches (to the `else`
+      // or `end`) when it is zero.
+      case Opcode::br_if:
+        if (from_cell<u32>(*--sp) != 0) BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
+        NEXT;
+      case Opcode::br_unless:
+        if (from_cell<u32>(*--sp) == 0) BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
+        NEXT;
+
+      // br_table: an index past the end of the labels picks the default
+      // label, which is stored last.
+      case Opcode::br_table: {
+        const u32 i = from_cell<u32>(*--sp);
+        const BranchTarget& label = code->br_tables[pc->a + std::min<uint64_t>(i, pc->b)];
+        BRANCH(label.target, label.keep, label.drop);
+      }
+
+      // return: the results move to the bottom of the frame, where the caller
+      // had pushed the arguments; the caller continues with them on top of
+      // its operand stack.
+      case Opcode::return_: {
+        const uint32_t n = pc->a;
+        const uint64_t* results = sp - n;
+        for (uint32_t i = 0; i < n; ++i) fp[i] = results[i];  // fp <= results: forward copy is safe
+        sp = fp + n;
+        frames.pop_back();
+        if (frames.empty()) goto finished;  // the outermost call returned
+        const Frame& caller = frames.back();
+        func = caller.func;
+        inst = func->instance;
+        code = &func->func->code;
+        code_start = code->instrs.data();
+        fp = bottom + caller.fp;
+        pc = caller.pc;
+        RELOAD_MEMORY();
+        continue;
+      }
+
+      case Opcode::call:
+        callee = inst->funcs[pc->a];
+        goto do_call;
+
+      // call_indirect: the callee is whatever the table holds at the popped
+      // index, so everything the validator could not know is checked here.
+      case Opcode::call_indirect: {
+        const u32 i = from_cell<u32>(*--sp);
+        const TableInst* table = inst->tables[pc->b];
+        if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
+        callee = func_of(table->elems[i]);
+        if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
+        // Function types are compared structurally: a function from another
+        // module matches if its parameters and results are the same.
+        if (callee->type != inst->module->types[pc->a]) TRAP(TrapKind::IndirectCallTypeMismatch);
+        goto do_call;
+      }
+
+      // =====================================================================
+      // Reference instructions
+      // =====================================================================
+
+      case Opcode::ref_null: *sp++ = 0; NEXT;  // null is 0 for both reference types
+      case Opcode::ref_is_null: UNARY(u64, a == 0);
+      case Opcode::ref_func: *sp++ = ref_of(inst->funcs[pc->a]); NEXT;
+
+      // =====================================================================
+      // Parametric instructions
+      // =====================================================================
+
+      case Opcode::drop: sp -= pc->a; NEXT;
+
+      // select: pop the condition, then val2; val1 is already where the
+      // result goes, so only a zero condition copies val2 over it.
+      case Opcode::select:
+      case Opcode::select_t: {
+        const u32 c = from_cell<u32>(*--sp);
+        const uint32_t n = pc->a;  // cells per operand: 1, or 2 for v128
+        sp -= n;
+        if (c == 0) copy_value(sp - n, sp, n);
+      }
+        NEXT;
+
+      // =====================================================================
+      // Variable instructions
+      // =====================================================================
+
+      case Opcode::local_get: copy_value(sp, fp + pc->a, static_cast<uint32_t>(pc->b)); sp += pc->b; NEXT;
+      case Opcode::local_set: sp -= pc->b; copy_value(fp + pc->a, sp, static_cast<uint32_t>(pc->b)); NEXT;
+      case Opcode::local_tee: copy_value(fp + pc->a, sp - pc->b, static_cast<uint32_t>(pc->b)); NEXT;
+
+      // Globals live in the store (they may be shared through imports).
+      case Opcode::global_get: {
+        const GlobalInst* g = inst->globals[pc->a];
+        const uint32_t n = cells_of(g->type.type);
+        copy_value(sp, g->cells, n);
+        sp += n;
+      }
+        NEXT;
+      case Opcode::global_set: {
+        GlobalInst* g = inst->globals[pc->a];
+        const uint32_t n = cells_of(g->type.type);
+        sp -= n;
+        copy_value(g->cells, sp, n);
+      }
+        NEXT;
+
+      // =====================================================================
+      // Table instructions. Indices are u32; every range is checked in full
+      // before anything is written.
+      // =====================================================================
+
+      case Opcode::table_get: {
+        const TableInst* t = inst->tables[pc->a];
+        const u32 i = from_cell<u32>(sp[-1]);
+        if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+        sp[-1] = t->elems[i];
+      }
+        NEXT;
+      case Opcode::table_set: {
+        TableInst* t = inst->tables[pc->a];
+        const Ref r = sp[-1];
+        const u32 i = from_cell<u32>(sp[-2]);
+        sp -= 2;
+        if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+        t->elems[i] = r;
+      }
+        NEXT;
+      case Opcode::table_size: *sp++ = to_cell(static_cast<u32>(inst->tables[pc->a]->elems.size())); NEXT;
+
+      // table.grow (init, n): the old size, or -1 (as an i32) on failure.
+      case Opcode::table_grow: {
+        const u32 n = from_cell<u32>(*--sp);
+        const Ref init = sp[-1];
+        const int64_t old = inst->tables[pc->a]->grow(n, init, config.max_table_elems);
+        sp[-1] = to_cell(static_cast<u32>(old));
+      }
+        NEXT;
+
+      // table.fill (i, val, n)
+      case Opcode::table_fill: {
+        TableInst* t = inst->tables[pc->a];
+        const u32 n = from_cell<u32>(sp[-1]);
+        const Ref val = sp[-2];
+        const u32 i = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{i} + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+        std::fill_n(t->elems.begin() + i, n, val);
+      }
+        NEXT;
+
+      // table.copy (d, s, n): the ranges may overlap; copy as if through a
+      // temporary buffer (memmove).
+      case Opcode::table_copy: {
+        TableInst* dst = inst->tables[pc->a];
+        const TableInst* src = inst->tables[pc->b];
+        const u32 n = from_cell<u32>(sp[-1]);
+        const u32 s = from_cell<u32>(sp[-2]);
+        const u32 d = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{s} + n > src->elems.size() || uint64_t{d} + n > dst->elems.size())
+          TRAP(TrapKind::TableOutOfBounds);
+        if (n != 0) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(Ref));
+      }
+        NEXT;
+
+      // table.init (d, s, n): from a passive element segment (a dropped
+      // segment has length 0, so only n = 0 at s = 0 succeeds).
+      case Opcode::table_init: {
+        const std::vector<Ref>& seg = inst->elems[pc->a];
+        TableInst* t = inst->tables[pc->b];
+        const u32 n = from_cell<u32>(sp[-1]);
+        const u32 s = from_cell<u32>(sp[-2]);
+        const u32 d = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{s} + n > seg.size() || uint64_t{d} + n > t->elems.size())
+          TRAP(TrapKind::TableOutOfBounds);
+        std::copy_n(seg.begin() + s, n, t->elems.begin() + d);
+      }
+        NEXT;
+      case Opcode::elem_drop: inst->elems[pc->a].clear(); NEXT;
+
+      // =====================================================================
+      // Memory instructions
+      // =====================================================================
+
+      case Opcode::i32_load:     LOAD(u32, u32);
+      case Opcode::i64_load:     LOAD(u64, u64);
+      case Opcode::f32_load:     LOAD(u32, u32);  // floats move as bits
+      case Opcode::f64_load:     LOAD(u64, u64);
+      case Opcode::i32_load8_s:  LOAD(int8_t, i32);
+      case Opcode::i32_load8_u:  LOAD(uint8_t, u32);
+      case Opcode::i32_load16_s: LOAD(int16_t, i32);
+      case Opcode::i32_load16_u: LOAD(uint16_t, u32);
+      case Opcode::i64_load8_s:  LOAD(int8_t, i64);
+      case Opcode::i64_load8_u:  LOAD(uint8_t, u64);
+      case Opcode::i64_load16_s: LOAD(int16_t, i64);
+      case Opcode::i64_load16_u: LOAD(uint16_t, u64);
+      case Opcode::i64_load32_s: LOAD(int32_t, i64);
+      case Opcode::i64_load32_u: LOAD(uint32_t, u64);
+      case Opcode::i32_store:    STORE(u32, u32);
+      case Opcode::i64_store:    STORE(u64, u64);
+      case Opcode::f32_store:    STORE(u32, u32);
+      case Opcode::f64_store:    STORE(u64, u64);
+      case Opcode::i32_store8:   STORE(uint8_t, u32);
+      case Opcode::i32_store16:  STORE(uint16_t, u32);
+      case Opcode::i64_store8:   STORE(uint8_t, u64);
+      case Opcode::i64_store16:  STORE(uint16_t, u64);
+      case Opcode::i64_store32:  STORE(uint32_t, u64);
+
+      case Opcode::memory_size: *sp++ = to_cell(static_cast<u32>(inst->memories[pc->a]->pages())); NEXT;
+
+      // memory.grow: the old size in pages, or -1 (as an i32). The bytes may
+      // move, so the memory registers are reloaded.
+      case Opcode::memory_grow: {
+        const u32 delta = from_cell<u32>(sp[-1]);
+        const int64_t old = inst->memories[pc->a]->grow(delta, config.max_memory_pages);
+        sp[-1] = to_cell(static_cast<u32>(old));
+        RELOAD_MEMORY();
+      }
+        NEXT;
+
+      // Bulk memory (d, ..., n): the whole range is checked first, so a
+      // trapping instruction writes nothing; n = 0 exactly at the end is fine.
+      case Opcode::memory_fill: {
+        MemoryInst* m = inst->memories[pc->a];
+        const u32 n = from_cell<u32>(sp[-1]);
+        const uint8_t val = static_cast<uint8_t>(sp[-2]);
+        const u32 d = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{d} + n > m->data.size()) TRAP(TrapKind::MemoryOutOfBounds);
+        if (n != 0) std::memset(m->data.data() + d, val, n);
+      }
+        NEXT;
+      case Opcode::memory_copy: {  // overlapping ranges: memmove
+        MemoryInst* dst = inst->memories[pc->a];
+        const MemoryInst* src = inst->memories[pc->b];
+        const u32 n = from_cell<u32>(sp[-1]);
+        const u32 s = from_cell<u32>(sp[-2]);
+        const u32 d = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{s} + n > src->data.size() || uint64_t{d} + n > dst->data.size())
+          TRAP(TrapKind::MemoryOutOfBounds);
+        if (n != 0) std::memmove(dst->data.data() + d, src->data.data() + s, n);
+      }
+        NEXT;
+      case Opcode::memory_init: {  // from a passive data segment
+        const DataSegment& seg = inst->module->datas[pc->a];
+        MemoryInst* m = inst->memories[pc->b];
+        const uint64_t len = inst->data_dropped[pc->a] ? 0 : seg.bytes_size;  // dropped: empty
+        const u32 n = from_cell<u32>(sp[-1]);
+        const u32 s = from_cell<u32>(sp[-2]);
+        const u32 d = from_cell<u32>(sp[-3]);
+        sp -= 3;
+        if (uint64_t{s} + n > len || uint64_t{d} + n > m->data.size()) TRAP(TrapKind::MemoryOutOfBounds);
+        if (n != 0) std::memcpy(m->data.data() + d, inst->module->bytes.data() + seg.bytes_offset + s, n);
+      }
+        NEXT;
+      case Opcode::data_drop: inst->data_dropped[pc->a] = true; NEXT;
+
+      // =====================================================================
+      // Numeric instructions
+      // =====================================================================
+
+      // Constants: the bits are in the instruction.
+      case Opcode::i32_const: *sp++ = static_cast<u32>(pc->b); NEXT;
+      case Opcode::i64_const: *sp++ = pc->b; NEXT;
+      case Opcode::f32_const: *sp++ = static_cast<u32>(pc->b); NEXT;
+      case Opcode::f64_const: *sp++ = pc->b; NEXT;
+
+      // Comparisons push an i32: 1 for true, 0 for false. Integers are bit
+      // patterns; the operator says whether to compare them signed (i32,
+      // i64) or unsigned (u32, u64). Float comparisons with a NaN are false,
+      // except `ne`, which is true: exactly C++'s operators.
+      case Opcode::i32_eqz: UNARY(u32, a == 0);
+      case Opcode::i32_eq:   BINARY(u32, a == b);
+      case Opcode::i32_ne:   BINARY(u32, a != b);
+      case Opcode::i32_lt_s: BINARY(i32, a < b);
+      case Opcode::i32_lt_u: BINARY(u32, a < b);
+      case Opcode::i32_gt_s: BINARY(i32, a > b);
+      case Opcode::i32_gt_u: BINARY(u32, a > b);
+      case Opcode::i32_le_s: BINARY(i32, a <= b);
+      case Opcode::i32_le_u: BINARY(u32, a <= b);
+      case Opcode::i32_ge_s: BINARY(i32, a >= b);
+      case Opcode::i32_ge_u: BINARY(u32, a >= b);
+      case Opcode::i64_eqz: UNARY(u64, a == 0);
+      case Opcode::i64_eq:   BINARY(u64, a == b);
+      case Opcode::i64_ne:   BINARY(u64, a != b);
+      case Opcode::i64_lt_s: BINARY(i64, a < b);
+      case Opcode::i64_lt_u: BINARY(u64, a < b);
+      case Opcode::i64_gt_s: BINARY(i64, a > b);
+      case Opcode::i64_gt_u: BINARY(u64, a > b);
+      case Opcode::i64_le_s: BINARY(i64, a <= b);
+      case Opcode::i64_le_u: BINARY(u64, a <= b);
+      case Opcode::i64_ge_s: BINARY(i64, a >= b);
+      case Opcode::i64_ge_u: BINARY(u64, a >= b);
+      case Opcode::f32_eq: BINARY(f32, a == b);
+      case Opcode::f32_ne: BINARY(f32, a != b);
+      case Opcode::f32_lt: BINARY(f32, a < b);
+      case Opcode::f32_gt: BINARY(f32, a > b);
+      case Opcode::f32_le: BINARY(f32, a <= b);
+      case Opcode::f32_ge: BINARY(f32, a >= b);
+      case Opcode::f64_eq: BINARY(f64, a == b);
+      case Opcode::f64_ne: BINARY(f64, a != b);
+      case Opcode::f64_lt: BINARY(f64, a < b);
+      case Opcode::f64_gt: BINARY(f64, a > b);
+      case Opcode::f64_le: BINARY(f64, a <= b);
+      case Opcode::f64_ge: BINARY(f64, a >= b);
+
+      // Integer arithmetic wraps around (modulo 2^N): done on unsigned
+      // types, where C++ defines wrapping.
+      case Opcode::i32_clz:    UNARY(u32, num::iclz(a));
+      case Opcode::i32_ctz:    UNARY(u32, num::ictz(a));
+      case Opcode::i32_popcnt: UNARY(u32, num::ipopcnt(a));
+      case Opcode::i32_add:    BINARY(u32, a + b);
+      case Opcode::i32_sub:    BINARY(u32, a - b);
+      case Opcode::i32_mul:    BINARY(u32, a * b);
+      case Opcode::i32_div_s:  BINARY_TRAPPING(i32, num::idiv_s);
+      case Opcode::i32_div_u:  BINARY_TRAPPING(u32, num::idiv_u);
+      case Opcode::i32_rem_s:  BINARY_TRAPPING(i32, num::irem_s);
+      case Opcode::i32_rem_u:  BINARY_TRAPPING(u32, num::irem_u);
+      case Opcode::i32_and:    BINARY(u32, a & b);
+      case Opcode::i32_or:     BINARY(u32, a | b);
+      case Opcode::i32_xor:    BINARY(u32, a ^ b);
+      case Opcode::i32_shl:    BINARY(u32, num::ishl(a, b));
+      case Opcode::i32_shr_s:  BINARY(u32, num::ishr_s(a, b));
+      case Opcode::i32_shr_u:  BINARY(u32, num::ishr_u(a, b));
+      case Opcode::i32_rotl:   BINARY(u32, num::irotl(a, b));
+      case Opcode::i32_rotr:   BINARY(u32, num::irotr(a, b));
+      case Opcode::i64_clz:    UNARY(u64, num::iclz(a));
+      case Opcode::i64_ctz:    UNARY(u64, num::ictz(a));
+      case Opcode::i64_popcnt: UNARY(u64, num::ipopcnt(a));
+      case Opcode::i64_add:    BINARY(u64, a + b);
+      case Opcode::i64_sub:    BINARY(u64, a - b);
+      case Opcode::i64_mul:    BINARY(u64, a * b);
+      case Opcode::i64_div_s:  BINARY_TRAPPING(i64, num::idiv_s);
+      case Opcode::i64_div_u:  BINARY_TRAPPING(u64, num::idiv_u);
+      case Opcode::i64_rem_s:  BINARY_TRAPPING(i64, num::irem_s);
+      case Opcode::i64_rem_u:  BINARY_TRAPPING(u64, num::irem_u);
+      case Opcode::i64_and:    BINARY(u64, a & b);
+      case Opcode::i64_or:     BINARY(u64, a | b);
+      case Opcode::i64_xor:    BINARY(u64, a ^ b);
+      case Opcode::i64_shl:    BINARY(u64, num::ishl(a, b));
+      case Opcode::i64_shr_s:  BINARY(u64, num::ishr_s(a, b));
+      case Opcode::i64_shr_u:  BINARY(u64, num::ishr_u(a, b));
+      case Opcode::i64_rotl:   BINARY(u64, num::irotl(a, b));
+      case Opcode::i64_rotr:   BINARY(u64, num::irotr(a, b));
+
+      // Float arithmetic: IEEE 754, round to nearest even. abs, neg and
+      // copysign only touch the sign bit; see interp/numeric.h for NaNs.
+      case Opcode::f32_abs:      UNARY(f32, num::fabs(a));
+      case Opcode::f32_neg:      UNARY(f32, num::fneg(a));
+      case Opcode::f32_ceil:     UNARY(f32, num::fceil(a));
+      case Opcode::f32_floor:    UNARY(f32, num::ffloor(a));
+      case Opcode::f32_trunc:    UNARY(f32, num::ftrunc(a));
+      case Opcode::f32_nearest:  UNARY(f32, num::fnearest(a));
+      case Opcode::f32_sqrt:     UNARY(f32, num::fsqrt(a));
+      case Opcode::f32_add:      BINARY(f32, a + b);
+      case Opcode::f32_sub:      BINARY(f32, a - b);
+      case Opcode::f32_mul:      BINARY(f32, a * b);
+      case Opcode::f32_div:      BINARY(f32, a / b);
+      case Opcode::f32_min:      BINARY(f32, num::fmin(a, b));
+      case Opcode::f32_max:      BINARY(f32, num::fmax(a, b));
+      case Opcode::f32_copysign: BINARY(f32, num::fcopysign(a, b));
+      case Opcode::f64_abs:      UNARY(f64, num::fabs(a));
+      case Opcode::f64_neg:      UNARY(f64, num::fneg(a));
+      case Opcode::f64_ceil:     UNARY(f64, num::fceil(a));
+      case Opcode::f64_floor:    UNARY(f64, num::ffloor(a));
+      case Opcode::f64_trunc:    UNARY(f64, num::ftrunc(a));
+      case Opcode::f64_nearest:  UNARY(f64, num::fnearest(a));
+      case Opcode::f64_sqrt:     UNARY(f64, num::fsqrt(a));
+      case Opcode::f64_add:      BINARY(f64, a + b);
+      case Opcode::f64_sub:      BINARY(f64, a - b);
+      case Opcode::f64_mul:      BINARY(f64, a * b);
+      case Opcode::f64_div:      BINARY(f64, a / b);
+      case Opcode::f64_min:      BINARY(f64, num::fmin(a, b));
+      case Opcode::f64_max:      BINARY(f64, num::fmax(a, b));
+      case Opcode::f64_copysign: BINARY(f64, num::fcopysign(a, b));
+
+      // Conversions.
+      case Opcode::i32_wrap_i64:      UNARY(u64, static_cast<u32>(a));  // keep the low 32 bits
+      case Opcode::i32_trunc_f32_s:   TRUNC(f32, i32);
+      case Opcode::i32_trunc_f32_u:   TRUNC(f32, u32);
+      case Opcode::i32_trunc_f64_s:   TRUNC(f64, i32);
+      case Opcode::i32_trunc_f64_u:   TRUNC(f64, u32);
+      case Opcode::i64_extend_i32_s:  UNARY(i32, static_cast<i64>(a));
+      case Opcode::i64_extend_i32_u:  UNARY(u32, static_cast<u64>(a));
+      case Opcode::i64_trunc_f32_s:   TRUNC(f32, i64);
+      case Opcode::i64_trunc_f32_u:   TRUNC(f32, u64);
+      case Opcode::i64_trunc_f64_s:   TRUNC(f64, i64);
+      case Opcode::i64_trunc_f64_u:   TRUNC(f64, u64);
+      case Opcode::f32_convert_i32_s: UNARY(i32, num::convert<f32>(a));
+      case Opcode::f32_convert_i32_u: UNARY(u32, num::convert<f32>(a));
+      case Opcode::f32_convert_i64_s: UNARY(i64, num::convert<f32>(a));
+      case Opcode::f32_convert_i64_u: UNARY(u64, num::convert<f32>(a));
+      case Opcode::f32_demote_f64:    UNARY(f64, num::demote(a));
+      case Opcode::f64_convert_i32_s: UNARY(i32, num::convert<f64>(a));
+      case Opcode::f64_convert_i32_u: UNARY(u32, num::convert<f64>(a));
+      case Opcode::f64_convert_i64_s: UNARY(i64, num::convert<f64>(a));
+      case Opcode::f64_convert_i64_u: UNARY(u64, num::convert<f64>(a));
+      case Opcode::f64_promote_f32:   UNARY(f32, num::promote(a));
+      // Reinterpretations change the type, not the bits: cells hold bits
+      // already, so there is nothing to do.
+      case Opcode::i32_reinterpret_f32:
+      case Opcode::i64_reinterpret_f64:
+      case Opcode::f32_reinterpret_i32:
+      case Opcode::f64_reinterpret_i64: NEXT;
+
+      // Sign extension (Wasm 2.0): extend the low 8/16/32 bits' sign.
+      case Opcode::i32_extend8_s:  UNARY(u32, num::iextend_s<int8_t>(a));
+      case Opcode::i32_extend16_s: UNARY(u32, num::iextend_s<int16_t>(a));
+      case Opcode::i64_extend8_s:  UNARY(u64, num::iextend_s<int8_t>(a));
+      case Opcode::i64_extend16_s: UNARY(u64, num::iextend_s<int16_t>(a));
+      case Opcode::i64_extend32_s: UNARY(u64, num::iextend_s<int32_t>(a));
+
+      // Saturating truncation (Wasm 2.0): clamps instead of trapping.
+      case Opcode::i32_trunc_sat_f32_s: UNARY(f32, num::trunc_sat<i32>(a));
+      case Opcode::i32_trunc_sat_f32_u: UNARY(f32, num::trunc_sat<u32>(a));
+      case Opcode::i32_trunc_sat_f64_s: UNARY(f64, num::trunc_sat<i32>(a));
+      case Opcode::i32_trunc_sat_f64_u: UNARY(f64, num::trunc_sat<u32>(a));
+      case Opcode::i64_trunc_sat_f32_s: UNARY(f32, num::trunc_sat<i64>(a));
+      case Opcode::i64_trunc_sat_f32_u: UNARY(f32, num::trunc_sat<u64>(a));
+      case Opcode::i64_trunc_sat_f64_s: UNARY(f64, num::trunc_sat<i64>(a));
+      case Opcode::i64_trunc_sat_f64_u: UNARY(f64, num::trunc_sat<u64>(a));
+    }
+    ++pc;  // NEXT lands here
+    continue;
+
+    // -----------------------------------------------------------------------
+    // Calls (spec 4.4.8.x "call", 4.4.10 "Function Calls"). `callee` is set.
+  do_call:
+    if (callee->is_host()) {
+      // A host function runs inside this instruction. Its arguments are the
+      // top cells; its results replace them.
+      const uint32_t np = cells_of(callee->type.params);
+      uint64_t* args = sp - np;
+      HostAnswer answer = call_host(thread, inst, *callee, args);
+      if (answer.kind == HostAnswer::Ok) {
+        std::copy(host_results.begin(), host_results.end(), args);
+        sp = args + host_results.size();
+        RELOAD_MEMORY();  // the host may have grown (and moved) memory
+        ++pc;
+        continue;
+      }
+      if (answer.kind == HostAnswer::Trap) {
+        trap_message = std::move(answer.message);
+        goto trapped;
+      }
+      // Pending: suspend. Everything needed to go on is already on the heap;
+      // save the registers that are not, and hand control back to the
+      // embedder. resume() pushes the results at `args` and continues after
+      // this call instruction.
+      frames.back().pc = pc + 1;
+      this->sp = static_cast<size_t>(args - bottom);
+      pending_cells = static_cast<uint32_t>(host_results.size());
+      thread.pending_handle_ = answer.handle;
+      thread.state_ = ExecState::Suspended;
+      return ExecState::Suspended;
+    }
+    {
+      // A wasm function: a new frame over the arguments already on the
+      // stack, then a jump to its first instruction. No native recursion.
+      const Code& callee_code = callee->func->code;
+      if (frames.size() >= config.max_call_depth) TRAP(TrapKind::CallStackExhausted);
+      const size_t new_fp = static_cast<size_t>(sp - bottom) - callee_code.param_cells;
+      const uint64_t need = new_fp + frame_cells(callee_code);
+      if (need > stack.size()) {
+        // Grow the value stack. It may move: pointers become indices and back.
+        const size_t sp_index = static_cast<size_t>(sp - bottom);
+        const size_t fp_index = static_cast<size_t>(fp - bottom);
+        if (!reserve(need, config.max_stack_cells)) TRAP(TrapKind::CallStackExhausted);
+        bottom = stack.data();
+        sp = bottom + sp_index;
+        fp = bottom + fp_index;
+      }
+      frames.back().pc = pc + 1;  // where the caller continues
+      frames.push_back({callee, callee_code.instrs.data(), new_fp});
+      func = callee;
+      inst = callee->instance;
+      code = &callee_code;
+      code_start = code->instrs.data();
+      fp = bottom + new_fp;
+      // Declared locals start at zero (all-zero bits are 0, +0.0 and null).
+      std::fill(fp + code->param_cells, fp + code->local_cells, 0);
+      sp = fp + code->local_cells;
+      pc = code_start;
+      RELOAD_MEMORY();  // the callee may belong to another instance
+      continue;
+    }
+  }
+
+trapped:
+  return trap(thread, std::move(trap_message));
+
+finished:
+  this->sp = static_cast<size_t>(sp - bottom);
+  return finish(thread);
+}
+
+#undef NEXT
+#undef TRAP
+#undef BRANCH
+#undef KEEP
+#undef DROP
+#undef UNARY
+#undef BINARY
+#undef BINARY_TRAPPING
+#undef TRUNC
+#undef ACCESS_MEMORY
+#undef LOAD
+#undef STORE
+#undef RELOAD_MEMORY
+
+}  // namespace wasmslot

@@ -1,0 +1,440 @@
+// wasmslot: the command line.
+//
+//   wasmslot run MODULE.wasm --invoke NAME [ARG...] [--async-import MOD.NAME=SPEC]...
+//   wasmslot validate MODULE.wasm
+//
+// Output discipline (ASYNC.md, "Command line"): results go to stdout, one value
+// per line, and nothing else ever does; any failure is exactly one line
+// `error: ...` on stderr and a non-zero exit status (see kUsage for the codes).
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/async.h"
+#include "host/value_text.h"
+#include "loader/loader.h"
+#include "tools/import_spec.h"
+
+namespace wasmslot::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Exit statuses, documented in --help.
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;     // bad input, usage, load, link, protocol errors
+constexpr int kExitTrap = 2;      // the wasm code trapped
+constexpr int kExitRejected = 3;  // an awaited slot was rejected / timed out / cancelled
+
+constexpr const char* kUsage =
+    "wasmslot: a WebAssembly interpreter with native promise slots\n"
+    "\n"
+    "Usage:\n"
+    "  wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
+    "  wasmslot validate MODULE.wasm\n"
+    "  wasmslot --help | --version\n"
+    "  wasmslot run --help      the options of run\n"
+    "\n"
+    "Commands:\n"
+    "  run        instantiate MODULE and call an export, asynchronously\n"
+    "  validate   decode and validate MODULE; silent on success\n"
+    "\n"
+    "Exit status: 0 success; 1 error (bad input, usage, module or import\n"
+    "errors); 2 the wasm code trapped; 3 an asynchronous result was rejected,\n"
+    "timed out or cancelled. Errors are one line on stderr: `error: ...`.\n";
+
+constexpr const char* kRunUsage =
+    "Usage: wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
+    "\n"
+    "Instantiates MODULE and calls export NAME with the ARGs, as an asynchronous\n"
+    "call in the module's form of the async import protocol, runs the event loop\n"
+    "until the call finishes, and prints its results, one value per line.\n"
+    "\n"
+    "  --invoke NAME         the export to call (default: _start)\n"
+    "  ARG...                its arguments, read by its parameter types:\n"
+    "                        i32/i64 decimal (signed or unsigned) or 0x hex;\n"
+    "                        f32/f64 decimal, 0x hex float, inf, -inf, nan,\n"
+    "                        nan:0xPAYLOAD; v128 0x + 32 hex digits; refs null\n"
+    "                        (externref: a number). Use -- before ARGs that\n"
+    "                        start with --.\n"
+    "  --async-import MOD.NAME=SPEC\n"
+    "                        make function import MOD.NAME asynchronous (repeat\n"
+    "                        for each); imports not given are unknown:\n"
+    "      VALUE[@MS]        resolve with VALUE after MS milliseconds (default\n"
+    "                        0); VALUE is typed by the import's result (form 3)\n"
+    "                        or by the callback's value parameter (forms 1, 2)\n"
+    "      reject[:CODE][@MS]  reject with CODE (default 1)\n"
+    "      sleep             the import's first argument is a delay in ms;\n"
+    "                        resolve with it once it has passed\n"
+    "  --jobs K              run K concurrent asynchronous calls of NAME on one\n"
+    "                        instance in one event loop; an ARG may contain {i},\n"
+    "                        replaced by the job's index 0..K-1; results print\n"
+    "                        in job order\n"
+    "  --callback NAME       force the callback forms, with export NAME as the\n"
+    "                        callback (NAME_error handles rejections)\n"
+    "  --suspend             force the suspension form (form 3)\n"
+    "                        Default: the callback forms if the module exports\n"
+    "                        \"callback\" (form 1 for callback(v), form 2 for\n"
+    "                        callback(h, v)), the suspension form otherwise.\n"
+    "  --timeout MS          fail a call still running after MS milliseconds,\n"
+    "                        suspensions included (exit status 3)\n"
+    "  --max-slots N         capacity of the promise-slot table (default 65536)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 success; 1 error; 2 trap; 3 rejected, timed out or\n"
+    "cancelled.\n";
+
+// Every failure leaves through here: one line on stderr.
+struct Failure {
+  int status;
+  std::string message;
+};
+
+int fail(const Failure& f) {
+  std::string line = "error: " + f.message;
+  // One line, whatever the message holds.
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fprintf(stderr, "%s\n", line.c_str());
+  return f.status;
+}
+
+Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error{"cannot read " + path + ": " + std::strerror(errno)};
+  std::vector<uint8_t> bytes;
+  uint8_t buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return Error{"cannot read " + path + ": read error"};
+  return bytes;
+}
+
+std::string hex(size_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%zx", v);
+  return buf;
+}
+
+Result<std::shared_ptr<const Module>> load_file(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  auto m = load(std::move(*bytes));
+  if (!m) return Error{path + ":" + hex(m.error().offset) + ": " + m.error().message};
+  return m;
+}
+
+// ---------------------------------------------------------------------------
+
+int cmd_validate(const std::vector<std::string>& args) {
+  std::optional<std::string> file;
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") {
+      std::printf("Usage: wasmslot validate MODULE.wasm\n\n"
+                  "Decodes and validates MODULE. Silent on success (exit 0); an invalid\n"
+                  "module gives one line `error: MODULE:0xOFFSET: message` (exit 1).\n");
+      return kExitOk;
+    }
+    if (a.starts_with("--")) return fail({kExitError, "unknown option for validate: " + a});
+    if (file) return fail({kExitError, "validate takes one file, got another: " + a});
+    file = a;
+  }
+  if (!file) return fail({kExitError, "validate: no module given (wasmslot validate MODULE.wasm)"});
+  auto m = load_file(*file);
+  if (!m) return fail({kExitError, m.error().message});
+  return kExitOk;
+}
+
+struct RunOptions {
+  std::optional<std::string> file;
+  std::optional<std::string> invoke;
+  std::vector<std::string> args;
+  std::vector<ImportSpec> imports;
+  uint32_t jobs = 1;
+  std::optional<std::string> callback;
+  bool suspend = false;
+  std::optional<uint32_t> timeout_ms;
+  uint32_t max_slots = PromiseSlots::kDefaultCapacity;
+  bool help = false;
+};
+
+template <class T>
+bool parse_count(const std::string& s, T& out) {
+  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out, 10);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
+  RunOptions o;
+  bool only_positional = false;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    auto positional = [&](const std::string& p) -> Status {
+      if (!o.file) {
+        o.file = p;
+        return Ok{};
+      }
+      if (!o.invoke)
+        return Error{"unexpected argument '" + p + "': arguments come after --invoke NAME"};
+      o.args.push_back(p);
+      return Ok{};
+    };
+    if (only_positional || !(a.starts_with("--") || a == "-h")) {
+      if (auto s = positional(a); !s) return s.error();
+      continue;
+    }
+    if (a == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+      continue;
+    }
+    // --flag VALUE or --flag=VALUE.
+    std::string name = a, value;
+    bool has_value = false;
+    if (auto eq = a.find('='); eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      has_value = true;
+    }
+    auto take = [&]() -> Result<std::string> {
+      if (has_value) return value;
+      if (i + 1 >= argv.size()) return Error{name + " needs a value"};
+      return argv[++i];
+    };
+    if (name == "--suspend") {
+      if (has_value) return Error{"--suspend takes no value"};
+      o.suspend = true;
+    } else if (name == "--invoke") {
+      auto v = take();
+      if (!v) return v.error();
+      if (o.invoke) return Error{"--invoke given twice"};
+      o.invoke = *v;
+    } else if (name == "--async-import") {
+      auto v = take();
+      if (!v) return v.error();
+      auto spec = parse_import_spec(*v);
+      if (!spec) return spec.error();
+      for (const auto& other : o.imports)
+        if (other.target == spec->target) return Error{"--async-import " + spec->target + " given twice"};
+      o.imports.push_back(*spec);
+    } else if (name == "--jobs") {
+      auto v = take();
+      if (!v) return v.error();
+      if (!parse_count(*v, o.jobs) || o.jobs == 0 || o.jobs > 1000000)
+        return Error{"--jobs " + *v + ": expected a count from 1 to 1000000"};
+    } else if (name == "--callback") {
+      auto v = take();
+      if (!v) return v.error();
+      o.callback = *v;
+    } else if (name == "--timeout") {
+      auto v = take();
+      if (!v) return v.error();
+      uint32_t ms;
+      if (!parse_count(*v, ms)) return Error{"--timeout " + *v + ": expected milliseconds"};
+      o.timeout_ms = ms;
+    } else if (name == "--max-slots") {
+      auto v = take();
+      if (!v) return v.error();
+      if (!parse_count(*v, o.max_slots) || o.max_slots == 0 || o.max_slots > kMaxSlotCapacity)
+        return Error{"--max-slots " + *v + ": expected a count from 1 to " +
+                     std::to_string(kMaxSlotCapacity)};
+    } else {
+      return Error{"unknown option: " + name + " (see wasmslot run --help)"};
+    }
+  }
+  if (o.callback && o.suspend) return Error{"--callback and --suspend exclude each other"};
+  return o;
+}
+
+std::string replace_index(std::string s, uint32_t i) {
+  std::string idx = std::to_string(i);
+  for (size_t p = s.find("{i}"); p != std::string::npos; p = s.find("{i}", p + idx.size()))
+    s.replace(p, 3, idx);
+  return s;
+}
+
+// The import of `module` that `target` ("mod.name") names: module and field
+// names may contain dots themselves, so every import is compared whole.
+const Import* find_import(const Module& module, const std::string& target) {
+  for (const Import& imp : module.imports)
+    if (imp.module + "." + imp.name == target) return &imp;
+  return nullptr;
+}
+
+int cmd_run(const std::vector<std::string>& argv) {
+  auto parsed = parse_run(argv);
+  if (!parsed) return fail({kExitError, parsed.error().message});
+  RunOptions& o = *parsed;
+  if (o.help) {
+    std::printf("%s", kRunUsage);
+    return kExitOk;
+  }
+  if (!o.file) return fail({kExitError, "run: no module given (wasmslot run --help)"});
+
+  auto loaded = load_file(*o.file);
+  if (!loaded) return fail({kExitError, loaded.error().message});
+  std::shared_ptr<const Module> module = *loaded;
+
+  Store store;
+  AsyncRuntime rt(store, AsyncConfig{o.max_slots});
+  auto errors = std::make_shared<HostErrors>();
+
+  // The asynchronous imports. Every other import stays undefined, and
+  // instantiation names the first one ("unknown import: env.x").
+  Imports imports;
+  for (const ImportSpec& spec : o.imports) {
+    const Import* imp = find_import(*module, spec.target);
+    if (!imp) return fail({kExitError, "--async-import " + spec.target + ": the module imports no " + spec.target});
+    if (imp->kind != ExternKind::Func)
+      return fail({kExitError, "--async-import " + spec.target + ": the import is a " +
+                                   to_string(imp->kind) + ", not a function"});
+    const FuncType& ft = module->types.at(imp->type_index);
+    if (spec.kind == ImportSpec::Kind::Sleep &&
+        (ft.params.empty() || (ft.params[0] != ValType::I32 && ft.params[0] != ValType::I64)))
+      return fail({kExitError, "--async-import " + spec.target +
+                                   "=sleep: the import's first parameter must be a delay (i32 or i64), its type is " +
+                                   to_string(ft)});
+    Extern e;
+    e.kind = ExternKind::Func;
+    e.func = rt.make_async_func(ft, make_import_fn(spec, errors), spec.target);
+    imports.add(imp->module, imp->name, e);
+  }
+
+  auto inst = store.instantiate(module, imports);
+  if (!inst) return fail({kExitError, inst.error().message});
+  Instance& instance = **inst;
+
+  // The export and its arguments.
+  std::string name = o.invoke.value_or("_start");
+  auto ext = instance.get_export(name);
+  if (!ext) {
+    if (!o.invoke) return fail({kExitError, "no --invoke NAME given, and the module exports no _start"});
+    return fail({kExitError, "unknown export: " + name});
+  }
+  if (ext->kind != ExternKind::Func)
+    return fail({kExitError, "export " + name + " is a " + std::string(to_string(ext->kind)) + ", not a function"});
+  const FuncType& ft = ext->func->type;
+  if (o.args.size() != ft.params.size())
+    return fail({kExitError, name + " takes " + std::to_string(ft.params.size()) + " argument" +
+                                 (ft.params.size() == 1 ? "" : "s") + " " + to_string(ft) + ", got " +
+                                 std::to_string(o.args.size())});
+
+  CallOptions copts;
+  if (o.callback) {
+    copts.mode = AsyncMode::Callback;
+    copts.callback = *o.callback;
+  } else if (o.suspend) {
+    copts.mode = AsyncMode::Suspend;
+  }
+  if (o.timeout_ms) copts.timeout = std::chrono::milliseconds(*o.timeout_ms);
+
+  // Every VALUE must fit the type its slots will have: the callback's value
+  // parameter in the callback forms, the import's result in form 3. Checked
+  // now, so a mistake is reported before anything runs. (AsyncRuntime::start
+  // checks the callback's shape itself.)
+  FuncInst* cb = nullptr;
+  if (copts.mode != AsyncMode::Suspend) cb = instance.get_func(copts.callback);
+  for (const ImportSpec& spec : o.imports) {
+    if (spec.kind != ImportSpec::Kind::Resolve) continue;
+    std::optional<ValType> type;
+    if (cb) {
+      if (!cb->type.params.empty()) type = cb->type.params.back();
+    } else {
+      const FuncType& it = module->types.at(find_import(*module, spec.target)->type_index);
+      if (it.results.size() == 1) type = it.results[0];
+    }
+    if (!type) continue;
+    if (auto v = parse_value(spec.value, *type); !v)
+      return fail({kExitError, "--async-import " + spec.target + "=" + spec.text + ": " + v.error().message});
+  }
+
+  std::vector<CallPtr> calls;
+  calls.reserve(o.jobs);
+  for (uint32_t j = 0; j < o.jobs; ++j) {
+    std::vector<Value> args;
+    for (size_t k = 0; k < o.args.size(); ++k) {
+      std::string text = replace_index(o.args[k], j);
+      auto v = parse_value(text, ft.params[k]);
+      if (!v)
+        return fail({kExitError, "argument " + std::to_string(k + 1) + " of " + name + ": " + v.error().message});
+      args.push_back(*v);
+    }
+    auto call = rt.start(instance, name, args, copts);
+    if (!call) return fail({kExitError, call.error().message});
+    calls.push_back(*call);
+  }
+
+  rt.loop().run();
+  // The loop is idle: a call still running waits for a slot nothing can settle.
+  for (auto& c : calls) rt.run_until_done(c);
+
+  for (size_t j = 0; j < calls.size(); ++j) {
+    const AsyncCall& c = *calls[j];
+    if (c.state() == AsyncCall::State::Done) continue;
+    std::string prefix = calls.size() > 1 ? "job " + std::to_string(j) + ": " : "";
+    if (errors->first) return fail({kExitError, prefix + *errors->first});
+    switch (c.failure()) {
+      case AsyncCall::Failure::Trap: return fail({kExitTrap, prefix + "trap: " + c.message()});
+      case AsyncCall::Failure::Rejected: return fail({kExitRejected, prefix + c.message()});
+      default: return fail({kExitError, prefix + c.message()});
+    }
+  }
+  if (errors->first) return fail({kExitError, *errors->first});
+
+  std::string out;
+  for (const auto& c : calls)
+    for (const Value& v : c->results()) out += format_value(v) + "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (std::fflush(stdout) != 0) return kExitError;
+  return kExitOk;
+}
+
+int main_impl(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return fail({kExitError, "no command given (see wasmslot --help)"});
+  const std::string& cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::printf("%s", kUsage);
+    return kExitOk;
+  }
+  if (cmd == "-V" || cmd == "--version") {
+    std::printf("wasmslot %s\n", kVersion);
+    return kExitOk;
+  }
+  if (cmd == "run") return cmd_run(rest);
+  if (cmd == "validate") return cmd_validate(rest);
+  if (cmd.starts_with("-")) return fail({kExitError, "unknown option: " + cmd + " (see wasmslot --help)"});
+  return fail({kExitError, "unknown command: " + cmd + " (commands: run, validate; see wasmslot --help)"});
+}
+
+}  // namespace
+}  // namespace wasmslot::cli
+
+int main(int argc, char** argv) {
+  // Nothing may escape as a crash: an allocation failure (a module asking for
+  // absurd sizes) or any other exception becomes one error line.
+  try {
+    return wasmslot::cli::main_impl(argc, argv);
+  } catch (const std::bad_alloc&) {
+    return wasmslot::cli::fail({wasmslot::cli::kExitError, "out of memory"});
+  } catch (const std::exception& e) {
+    return wasmslot::cli::fail({wasmslot::cli::kExitError, std::string("internal error: ") + e.what()});
+  }
+}
