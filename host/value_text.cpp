@@ -110,9 +110,46 @@ Result<Value> parse_float(std::string_view text, ValType type) {
   return make(b ^ sign);
 }
 
+// "SHAPE:lane,lane,..." (see value_text.h). Each lane is parsed as the
+// scalar of its type and its low bits placed at lane position i.
+Result<Value> parse_v128_lanes(std::string_view text, std::string_view shape, std::string_view lanes) {
+  struct Shape { const char* name; ValType scalar; unsigned bits; };
+  static constexpr Shape kShapes[] = {{"i8x16", ValType::I32, 8},  {"i16x8", ValType::I32, 16},
+                                      {"i32x4", ValType::I32, 32}, {"i64x2", ValType::I64, 64},
+                                      {"f32x4", ValType::F32, 32}, {"f64x2", ValType::F64, 64}};
+  const Shape* sh = nullptr;
+  for (const Shape& c : kShapes)
+    if (shape == c.name) sh = &c;
+  if (!sh) return bad(text, ValType::V128, "unknown shape (i8x16 i16x8 i32x4 i64x2 f32x4 f64x2)");
+  const unsigned count = 128 / sh->bits;
+  uint64_t half[2] = {0, 0};
+  for (unsigned i = 0; i < count; ++i) {
+    const size_t comma = lanes.find(',');
+    const std::string_view lane = lanes.substr(0, comma);
+    if ((comma == std::string_view::npos) != (i + 1 == count))
+      return bad(text, ValType::V128, ("expected " + std::to_string(count) + " lanes").c_str());
+    lanes.remove_prefix(comma == std::string_view::npos ? lanes.size() : comma + 1);
+    uint64_t bits = 0;
+    if (sh->scalar == ValType::I32 || sh->scalar == ValType::I64) {
+      auto b = parse_int(lane, sh->scalar, sh->bits);  // i8/i16 lanes: range of their width
+      if (!b) return bad(text, ValType::V128, b.error().message.c_str());
+      bits = *b;
+    } else {
+      auto v = parse_value(lane, sh->scalar);
+      if (!v) return bad(text, ValType::V128, v.error().message.c_str());
+      bits = v->lo;
+    }
+    const unsigned at = i * sh->bits;  // bit position in the 128-bit value
+    half[at / 64] |= bits << (at % 64);
+  }
+  return Value::v128(half[0], half[1]);
+}
+
 Result<Value> parse_v128(std::string_view text) {
   std::string_view s = text;
-  if (!starts_with_hex_prefix(s)) return bad(text, ValType::V128, "expected 0x and up to 32 hex digits");
+  if (const size_t colon = s.find(':'); colon != std::string_view::npos)
+    return parse_v128_lanes(text, s.substr(0, colon), s.substr(colon + 1));
+  if (!starts_with_hex_prefix(s)) return bad(text, ValType::V128, "expected SHAPE:lanes or 0x and hex digits");
   s.remove_prefix(2);
   if (s.empty() || s.size() > 32) return bad(text, ValType::V128, "expected 0x and up to 32 hex digits");
   uint64_t hi = 0, lo = 0;
@@ -188,10 +225,13 @@ std::string format_value(const Value& v) {
     case ValType::F32: return format_float<float, uint32_t>(static_cast<uint32_t>(v.lo));
     case ValType::F64: return format_float<double, uint64_t>(v.lo);
     case ValType::V128: {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "0x%016llx%016llx", static_cast<unsigned long long>(v.hi),
-                    static_cast<unsigned long long>(v.lo));
-      return buf;
+      std::string s = "i32x4:";
+      for (unsigned i = 0; i < 4; ++i) {
+        const uint64_t half = i < 2 ? v.lo : v.hi;
+        if (i) s += ',';
+        s += std::to_string(static_cast<int32_t>(static_cast<uint32_t>(half >> (32 * (i % 2)))));
+      }
+      return s;
     }
     case ValType::FuncRef: return v.lo ? "funcref" : "null";
     case ValType::ExternRef: return v.lo ? std::to_string(v.lo) : "null";

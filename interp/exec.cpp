@@ -26,10 +26,13 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "interp/numeric.h"
 #include "interp/runtime.h"
+#include "interp/simd.h"
 #include "interp/trap.h"
 
 namespace wasmslot {
@@ -117,6 +120,129 @@ uint32_t put_value(const Value& v, uint64_t* c) {
 uint64_t frame_cells(const Code& c) {
   return std::max({c.max_height, c.local_cells, c.result_cells});
 }
+
+// ---------------------------------------------------------------------------
+// SIMD: the glue between the value stack and the pure functions of
+// interp/simd.h, one per instruction. Each function's C++ type says how it
+// uses the stack (simd.h's calling convention): its parameters are the
+// operands in the order they were pushed, then the immediates; a V128
+// occupies two cells (lo first), every scalar one. So a single template,
+// simd_apply, can pop the operands of any of them and push its result, and
+// the dispatch loop needs one line per instruction, generated from
+// opcodes_simd.def.
+
+using simd::V128;
+
+template <class T>
+constexpr unsigned kCellsOf = std::is_same_v<T, V128> ? 2 : 1;
+
+template <class T>
+inline T read_operand(const uint64_t* c) {
+  if constexpr (std::is_same_v<T, V128>) return V128{c[0], c[1]};
+  else return static_cast<T>(c[0]);  // uint32_t: the low half (i32, f32 bits)
+}
+inline void write_result(uint64_t* c, V128 v) {
+  c[0] = v.lo;
+  c[1] = v.hi;
+}
+inline void write_result(uint64_t* c, uint32_t v) { c[0] = v; }  // zero-extended
+inline void write_result(uint64_t* c, uint64_t v) { c[0] = v; }
+
+// The parameter and result types of a function pointer.
+template <class F>
+struct FnTraits;
+template <class R, class... A>
+struct FnTraits<R (*)(A...)> {
+  using Result = R;
+  using Params = std::tuple<A...>;
+  static constexpr size_t arity = sizeof...(A);
+};
+
+// Cells taken by the first N parameters of Params.
+template <class Params, size_t N>
+constexpr unsigned cells_before() {
+  return []<size_t... I>(std::index_sequence<I...>) {
+    return (0u + ... + kCellsOf<std::tuple_element_t<I, Params>>);
+  }(std::make_index_sequence<N>{});
+}
+
+// Calls Fn with the top operands of the stack followed by `imms`, and puts
+// its result where the operands were. Returns the new sp.
+template <auto Fn, class... Imms>
+inline uint64_t* simd_apply(uint64_t* sp, Imms... imms) {
+  using T = FnTraits<decltype(Fn)>;
+  using Params = typename T::Params;
+  constexpr size_t kOperands = T::arity - sizeof...(Imms);
+  uint64_t* base = sp - cells_before<Params, kOperands>();
+  const auto r = [&]<size_t... I>(std::index_sequence<I...>) {
+    return Fn(read_operand<std::tuple_element_t<I, Params>>(base + cells_before<Params, I>())..., imms...);
+  }(std::make_index_sequence<kOperands>{});
+  write_result(base, r);
+  return base + kCellsOf<typename T::Result>;
+}
+
+// Memory instructions: Fn(p [, V128 v] [, unsigned lane]) with p pointing
+// at the accessed bytes. The stack holds the i32 address, then v if Fn takes
+// one. The effective address is address + offset, in 64 bits (it cannot
+// wrap), and all Width bytes must lie inside the memory, exactly as for the
+// scalar loads and stores. Returns the new sp, or nullptr when out of bounds.
+template <auto Fn, unsigned Width>
+inline uint64_t* simd_memory(uint64_t* sp, uint8_t* mem, uint64_t size, uint64_t offset, unsigned lane) {
+  using T = FnTraits<decltype(Fn)>;
+  constexpr bool kHasVector = T::arity >= 2;  // (p, v) or (p, v, lane)
+  uint64_t* addr = sp - 1 - (kHasVector ? 2 : 0);
+  const uint64_t ea = uint64_t{static_cast<uint32_t>(addr[0])} + offset;
+  if (ea + Width > size) [[unlikely]] return nullptr;
+  uint8_t* p = mem + ea;
+  if constexpr (std::is_void_v<typename T::Result>) {  // stores: [i32 v128] -> []
+    if constexpr (T::arity == 3) Fn(p, read_operand<V128>(addr + 1), lane);
+    else Fn(p, read_operand<V128>(addr + 1));
+    return addr;
+  } else {  // loads: [i32] -> [v128], [i32 v128] -> [v128]
+    V128 r;
+    if constexpr (T::arity == 3) r = Fn(p, read_operand<V128>(addr + 1), lane);
+    else r = Fn(p);
+    write_result(addr, r);
+    return addr + 2;
+  }
+}
+
+// The opcode table and simd.h must agree on every instruction's stack
+// effect: the signature string ("VV:V", "iV:") against the function's C++
+// type, checked at compile time. Letters: V = V128; i, f = uint32_t (an i32,
+// or an f32's bits); I, F = uint64_t; a memory instruction's address `i` is
+// its pointer parameter. `imms` trailing parameters are immediates.
+template <class P>
+constexpr bool letter_matches(char c) {
+  if constexpr (std::is_same_v<P, V128>) return c == 'V';
+  else if constexpr (std::is_same_v<P, uint32_t>) return c == 'i' || c == 'f';
+  else if constexpr (std::is_same_v<P, uint64_t>) return c == 'I' || c == 'F';
+  else if constexpr (std::is_pointer_v<P>) return c == 'i';
+  else return false;
+}
+template <auto Fn>
+constexpr bool signature_matches(const char* sig, size_t imms) {
+  using T = FnTraits<decltype(Fn)>;
+  const size_t operands = T::arity - imms;
+  size_t colon = 0;
+  while (sig[colon] != ':') ++colon;
+  if (colon != operands) return false;
+  bool ok = true;
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    ((ok = ok && (I >= operands || letter_matches<std::tuple_element_t<I, typename T::Params>>(sig[I]))), ...);
+  }(std::make_index_sequence<T::arity>{});
+  const char* result = sig + colon + 1;
+  if constexpr (std::is_void_v<typename T::Result>) return ok && result[0] == '\0';
+  else return ok && result[0] != '\0' && result[1] == '\0' && letter_matches<typename T::Result>(result[0]);
+}
+constexpr size_t immediate_params(Imm imm) {
+  return imm == Imm::lane || imm == Imm::shuffle || imm == Imm::v128 || imm == Imm::memarg_lane ? 1 : 0;
+}
+#define X(name, text, prefix, code, imm, sig)                                   \
+  static_assert(signature_matches<simd::name>(sig, immediate_params(Imm::imm)), \
+                "opcodes_simd.def and simd.h disagree about " text);
+#include "interp/opcodes_simd.def"
+#undef X
 
 // Memory index > 0 (multi-memory): the slow path of loads and stores, which
 // keep memory 0 in registers.
@@ -403,6 +529,30 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
   }                                                                      \
   NEXT
 
+// SIMD instructions, one recipe per immediate kind of opcodes_simd.def (the
+// X-macro below pastes the kind into the name): `none` takes operands only;
+// `lane` adds the lane index; `v128` and `shuffle` their 128-bit immediate
+// from the function's pool; `memarg` and `memarg_lane` access memory with
+// the width simd::access_bytes gives for the instruction's code.
+#define SIMD_none(name, enc) sp = simd_apply<simd::name>(sp); NEXT
+#define SIMD_lane(name, enc) sp = simd_apply<simd::name>(sp, static_cast<unsigned>(pc->a)); NEXT
+#define SIMD_v128(name, enc) SIMD_shuffle(name, enc)
+#define SIMD_shuffle(name, enc)                                  \
+  {                                                               \
+    const V128Imm& imm_ = code->v128_pool[pc->a];                 \
+    sp = simd_apply<simd::name>(sp, V128{imm_.lo, imm_.hi});      \
+  }                                                               \
+  NEXT
+#define SIMD_memarg(name, enc)                                                                    \
+  {                                                                                                \
+    ACCESS_MEMORY(base_, size_);                                                                   \
+    uint64_t* sp_ = simd_memory<simd::name, simd::access_bytes(enc)>(sp, base_, size_, pc->b, pc->reserved); \
+    if (sp_ == nullptr) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds);                            \
+    sp = sp_;                                                                                      \
+  }                                                                                                \
+  NEXT
+#define SIMD_memarg_lane(name, enc) SIMD_memarg(name, enc)
+
 // After anything that may move or resize memory 0 (memory.grow, a call, a
 // return to another instance, a host function), re-read it into registers.
 #define RELOAD_MEMORY()                              \
@@ -511,6 +661,21 @@ ExecState Thread::Impl::run(Thread& thread) {
         // module matches if its parameters and results are the same.
         if (callee->type != inst->module->types[pc->a]) TRAP(TrapKind::IndirectCallTypeMismatch);
         goto do_call;
+      }
+
+      // Tail calls: the callee takes over the caller's frame (see
+      // do_return_call), so a loop of them runs in constant stack space.
+      case Opcode::return_call:
+        callee = inst->funcs[pc->a];
+        goto do_return_call;
+      case Opcode::return_call_indirect: {  // the checks of call_indirect
+        const u32 i = from_cell<u32>(*--sp);
+        const TableInst* table = inst->tables[pc->b];
+        if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
+        callee = func_of(table->elems[i]);
+        if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
+        if (callee->type != inst->module->types[pc->a]) TRAP(TrapKind::IndirectCallTypeMismatch);
+        goto do_return_call;
       }
 
       // =====================================================================
@@ -879,6 +1044,17 @@ ExecState Thread::Impl::run(Thread& thread) {
       case Opcode::i64_trunc_sat_f32_u: UNARY(f32, num::trunc_sat<u64>(a));
       case Opcode::i64_trunc_sat_f64_s: UNARY(f64, num::trunc_sat<i64>(a));
       case Opcode::i64_trunc_sat_f64_u: UNARY(f64, num::trunc_sat<u64>(a));
+
+      // =====================================================================
+      // Vector instructions (SIMD): 236 of them, each a pure function of
+      // interp/simd.h named like its opcode, so their cases are generated:
+      //   case Opcode::i8x16_add: SIMD_none(i8x16_add, 110);
+      // =====================================================================
+#define X(name, text, prefix, code, imm, sig) \
+  case Opcode::name:                          \
+    SIMD_##imm(name, code);
+#include "interp/opcodes_simd.def"
+#undef X
     }
     ++pc;  // NEXT lands here
     continue;
@@ -944,6 +1120,43 @@ ExecState Thread::Impl::run(Thread& thread) {
       RELOAD_MEMORY();  // the callee may belong to another instance
       continue;
     }
+
+    // -----------------------------------------------------------------------
+    // Tail calls (tail-call proposal: return_call, return_call_indirect).
+    // `callee` is set; its arguments are the top cells.
+  do_return_call:
+    // A host function is simply called, like `call`; the translator put a
+    // `return_` right after the instruction, which then returns its results
+    // (also after a suspension: resume continues there).
+    if (callee->is_host()) goto do_call;
+    {
+      // A wasm function replaces the running frame: its arguments move down
+      // to fp, where the caller's parameters were, and the frame record is
+      // reused with the callee in it. Neither stack grows, however long the
+      // chain of tail calls.
+      const Code& callee_code = callee->func->code;
+      const uint32_t np = callee_code.param_cells;
+      const uint64_t* args = sp - np;
+      for (uint32_t i = 0; i < np; ++i) fp[i] = args[i];  // fp <= args: forward copy is safe
+      const size_t fp_index = static_cast<size_t>(fp - bottom);
+      const uint64_t need = fp_index + frame_cells(callee_code);
+      if (need > stack.size()) {
+        // The callee may need more room than the caller had.
+        if (!reserve(need, config.max_stack_cells)) TRAP(TrapKind::CallStackExhausted);
+        bottom = stack.data();
+        fp = bottom + fp_index;
+      }
+      frames.back().func = callee;
+      func = callee;
+      inst = callee->instance;
+      code = &callee_code;
+      code_start = code->instrs.data();
+      std::fill(fp + code->param_cells, fp + code->local_cells, 0);
+      sp = fp + code->local_cells;
+      pc = code_start;
+      RELOAD_MEMORY();  // the callee may belong to another instance
+      continue;
+    }
   }
 
 trapped:
@@ -967,5 +1180,11 @@ finished:
 #undef LOAD
 #undef STORE
 #undef RELOAD_MEMORY
+#undef SIMD_none
+#undef SIMD_lane
+#undef SIMD_v128
+#undef SIMD_shuffle
+#undef SIMD_memarg
+#undef SIMD_memarg_lane
 
 }  // namespace wasmslot

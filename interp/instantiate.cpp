@@ -90,6 +90,10 @@ Result<Value> eval_const(const ConstExpr& expr, const Instance& inst) {
         stack[n++] = v;
         break;
       }
+      case Opcode::v128_const:
+        if (n == std::size(stack)) return fail();
+        stack[n++] = Value::v128(op.imm, op.imm_hi);
+        break;
       case Opcode::i32_add:
       case Opcode::i32_sub:
       case Opcode::i32_mul: {

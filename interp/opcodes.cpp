@@ -1,35 +1,26 @@
 #include "opcodes.h"
 
-#include <array>
-
 namespace wasmslot {
 
-namespace {
+// Everything about opcodes is computed at compile time from the table
+// (opcodes.h); these checks keep the table honest as it grows.
 
-// Built once from kOpInfo: byte -> opcode for the one-byte space.
-struct ByteTable {
-  std::array<int16_t, 256> op{};
-  ByteTable() {
-    op.fill(-1);
-    for (unsigned i = 0; i < kOpcodeCount; ++i)
-      if (kOpInfo[i].prefix == 0x00) op[kOpInfo[i].code] = static_cast<int16_t>(i);
+// Every opcode fits the int16_t of the lookup tables.
+static_assert(kOpcodeCount < 0x7FFF);
+
+// Each encoding decodes back to its own row: no two rows share an encoding,
+// and no row was shadowed by a later one.
+constexpr bool encodings_are_unique() {
+  for (unsigned i = 0; i < kOpcodeCount; ++i) {
+    const OpInfo& in = kOpInfo[i];
+    if (in.prefix == 0xFF) continue;
+    const int16_t found = in.prefix == 0x00   ? kOpcodeTables.byte[in.code]
+                          : in.prefix == 0xFC ? kOpcodeTables.fc[in.code]
+                                              : kOpcodeTables.fd[in.code];
+    if (found != static_cast<int16_t>(i)) return false;
   }
-};
-
-}  // namespace
-
-std::optional<Opcode> decode_opcode(uint8_t byte) {
-  static const ByteTable table;
-  if (table.op[byte] < 0) return std::nullopt;
-  return static_cast<Opcode>(table.op[byte]);
+  return true;
 }
-
-std::optional<Opcode> decode_prefixed_opcode(uint8_t prefix, uint32_t code) {
-  // Prefixed spaces are small and dense; a linear scan over the table is only
-  // done while decoding, never while executing.
-  for (unsigned i = 0; i < kOpcodeCount; ++i)
-    if (kOpInfo[i].prefix == prefix && kOpInfo[i].code == code) return static_cast<Opcode>(i);
-  return std::nullopt;
-}
+static_assert(encodings_are_unique(), "two rows of opcodes.def share an encoding");
 
 }  // namespace wasmslot

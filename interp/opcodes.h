@@ -31,6 +31,11 @@ enum class Imm : uint8_t {
   table_init,     // elemidx tableidx
   elem,           // elemidx
   table_copy,     // tableidx(dst) tableidx(src)
+  // SIMD (interp/opcodes_simd.def):
+  v128,           // 16 bytes, little endian: v128.const's value
+  shuffle,        // 16 bytes, one lane index (< 32) each: i8x16.shuffle
+  lane,           // 1 byte: a lane index (< the shape's lane count)
+  memarg_lane,    // memarg, then a 1-byte lane index: v128.loadN_lane/storeN_lane
 };
 
 enum class Opcode : uint16_t {
@@ -58,8 +63,47 @@ inline constexpr OpInfo kOpInfo[] = {
 
 inline const OpInfo& info(Opcode op) { return kOpInfo[static_cast<unsigned>(op)]; }
 
-// Lookup from the binary encoding: one-byte opcodes, and prefixed ones.
-std::optional<Opcode> decode_opcode(uint8_t byte);
-std::optional<Opcode> decode_prefixed_opcode(uint8_t prefix, uint32_t code);
+// Lookup from the binary encoding: the one-byte space, and the spaces after
+// the prefixes 0xFC and 0xFD (then a u32). Built from kOpInfo at compile
+// time, so decoding an opcode is one array load, even for the 236 SIMD
+// instructions; -1 marks a code that is no instruction.
+struct OpcodeTables {
+  static constexpr uint32_t kPrefixedSize = 512;  // every prefixed code in use is below this
+  int16_t byte[256];
+  int16_t fc[kPrefixedSize];
+  int16_t fd[kPrefixedSize];
+};
+
+constexpr OpcodeTables make_opcode_tables() {
+  OpcodeTables t{};
+  for (auto& e : t.byte) e = -1;
+  for (auto& e : t.fc) e = -1;
+  for (auto& e : t.fd) e = -1;
+  for (unsigned i = 0; i < kOpcodeCount; ++i) {
+    const OpInfo& in = kOpInfo[i];
+    const auto op = static_cast<int16_t>(i);
+    if (in.prefix == 0x00 && in.code < 256) t.byte[in.code] = op;
+    if (in.prefix == 0xFC && in.code < OpcodeTables::kPrefixedSize) t.fc[in.code] = op;
+    if (in.prefix == 0xFD && in.code < OpcodeTables::kPrefixedSize) t.fd[in.code] = op;
+    // Prefix 0xFF: internal instructions, which have no encoding.
+  }
+  return t;
+}
+
+inline constexpr OpcodeTables kOpcodeTables = make_opcode_tables();
+
+inline std::optional<Opcode> decode_opcode(uint8_t byte) {
+  const int16_t op = kOpcodeTables.byte[byte];
+  if (op < 0) return std::nullopt;
+  return static_cast<Opcode>(op);
+}
+
+// prefix is 0xFC or 0xFD (anything else: nullopt).
+inline std::optional<Opcode> decode_prefixed_opcode(uint8_t prefix, uint32_t code) {
+  if (code >= OpcodeTables::kPrefixedSize) return std::nullopt;
+  const int16_t op = prefix == 0xFC ? kOpcodeTables.fc[code] : prefix == 0xFD ? kOpcodeTables.fd[code] : -1;
+  if (op < 0) return std::nullopt;
+  return static_cast<Opcode>(op);
+}
 
 }  // namespace wasmslot

@@ -416,18 +416,15 @@ Result<ConstExpr> Decoder::const_expr(Reader& r) {
         // The extended-const proposal allows this arithmetic.
         if (!features_.extended_const) return Error{"constant expression required", at};
         break;
-      default: {
-        // v128.const (0xFD 12) with its 16 bytes, when SIMD is on. Found by
-        // its encoding rather than its name, so this file does not depend on
-        // the SIMD rows of the opcode table.
-        const OpInfo& i = info(*op);
-        if (features_.simd && i.prefix == 0xFD && i.code == 12) {
-          TRY(c.imm, r.read_f64_bits());     // low 8 bytes, little endian
-          TRY(c.imm_hi, r.read_f64_bits());  // high 8 bytes
-          break;
-        }
-        return Error{"constant expression required", at};
+      case Opcode::v128_const: {
+        // 16 bytes, little endian: read as two 8-byte halves, low first.
+        if (!features_.simd) return Error{"constant expression required", at};
+        TRY(c.imm, r.read_f64_bits());
+        TRY(c.imm_hi, r.read_f64_bits());
+        break;
       }
+      default:
+        return Error{"constant expression required", at};
     }
     e.ops.push_back(c);
   }

@@ -1,44 +1,8 @@
 #include "loader/instr_reader.h"
 
-#include <array>
-
 #include "loader/reader.h"  // the reference interpreter's messages (kUnexpectedEnd, ...)
 
 namespace wasmslot {
-
-namespace {
-
-// Opcodes by encoding, built once from the opcode table: the one-byte space,
-// and the prefixed spaces (0xFC and 0xFD, then a u32). decode_opcode and
-// decode_prefixed_opcode answer the same question, but out of line and (for
-// prefixed opcodes) by scanning the whole table: fine for a disassembler,
-// not for a validator that should run at tens of megabytes per second.
-struct OpcodeTables {
-  static constexpr uint32_t kPrefixedSize = 512;  // every prefixed code in use is below this
-  std::array<int16_t, 256> byte{};
-  std::array<int16_t, kPrefixedSize> fc{};
-  std::array<int16_t, kPrefixedSize> fd{};
-  OpcodeTables() {
-    byte.fill(-1);
-    fc.fill(-1);
-    fd.fill(-1);
-    for (unsigned i = 0; i < kOpcodeCount; ++i) {
-      const OpInfo& in = kOpInfo[i];
-      const auto op = static_cast<int16_t>(i);
-      if (in.prefix == 0x00 && in.code < 256) byte[in.code] = op;
-      if (in.prefix == 0xFC && in.code < kPrefixedSize) fc[in.code] = op;
-      if (in.prefix == 0xFD && in.code < kPrefixedSize) fd[in.code] = op;
-      // Prefix 0xFF: internal instructions, which have no encoding.
-    }
-  }
-};
-
-const OpcodeTables& opcode_tables() {
-  static const OpcodeTables tables;
-  return tables;
-}
-
-}  // namespace
 
 bool is_value_type_byte(uint8_t byte, const Features& features) {
   switch (byte) {
@@ -130,7 +94,7 @@ bool InstrReader::read_fixed(unsigned bytes, uint64_t& out) {
 
 bool InstrReader::read_value_type(ValType& type) {
   const size_t at = pos_;
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!read_byte(byte)) return false;
   if (!is_value_type_byte(byte, features_)) return fail(at, "malformed value type");
   type = static_cast<ValType>(byte);
@@ -143,7 +107,7 @@ bool InstrReader::read_value_type(ValType& type) {
 bool InstrReader::read_memory_index(uint32_t& index) {
   if (features_.multi_memory) return read_u32(index);
   const size_t at = pos_;
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!read_byte(byte)) return false;
   if (byte != 0) return fail(at, "zero byte expected");
   index = 0;
@@ -156,7 +120,7 @@ bool InstrReader::read_memory_index(uint32_t& index) {
 // negative number is a bad type byte.
 bool InstrReader::read_block_type(BlockType& bt) {
   const size_t at = pos_;
-  uint8_t first;
+  uint8_t first = 0;
   if (!read_byte(first)) return false;
   if (first == 0x40) {
     bt.kind = BlockType::Empty;
@@ -168,7 +132,7 @@ bool InstrReader::read_block_type(BlockType& bt) {
     return true;
   }
   pos_ = at;
-  int64_t index;
+  int64_t index = 0;
   if (!read_signed(33, index)) return false;
   if (index < 0) return fail(at, "malformed value type");
   bt.kind = BlockType::Index;
@@ -178,16 +142,18 @@ bool InstrReader::read_block_type(BlockType& bt) {
 
 // --- Instructions ----------------------------------------------------------------
 
-bool InstrReader::read(Opcode& op, InstrImm& imm) {
-  static const OpcodeTables& tables = opcode_tables();
+// The opcode tables (interp/opcodes.h) are built at compile time from the
+// one opcode table: decoding an opcode is one array load.
+bool InstrReader::read_opcode(Opcode& op) {
+  const OpcodeTables& tables = kOpcodeTables;
   const size_t start = pos_;
-  uint8_t byte;
+  uint8_t byte = 0;
   if (!read_byte(byte)) return false;
   int16_t found;
   if (byte == 0xFC || byte == 0xFD) {
     // A prefix byte, then the instruction's number within that prefix's
     // space as a u32 (so 0xFC 0x80 0x00 is a valid, if long, 0xFC 0).
-    uint32_t code;
+    uint32_t code = 0;
     if (!read_u32(code)) return false;
     found = -1;
     if (code < OpcodeTables::kPrefixedSize) found = byte == 0xFC ? tables.fc[code] : tables.fd[code];
@@ -196,8 +162,55 @@ bool InstrReader::read(Opcode& op, InstrImm& imm) {
   }
   if (found < 0) return fail(start, "illegal opcode");
   op = static_cast<Opcode>(found);
-  imm = InstrImm{};
-  return read_immediates(op, imm);
+  // Proposals that are switched off have no opcodes: their bytes are as
+  // illegal as any unassigned one.
+  if (byte == 0xFD && !features_.simd) return fail(start, "illegal opcode");
+  if ((op == Opcode::return_call || op == Opcode::return_call_indirect) && !features_.tail_call)
+    return fail(start, "illegal opcode");
+  return true;
+}
+
+// vec(labelidx) then the default labelidx.
+bool InstrReader::read_br_table(uint32_t& default_label) {
+  uint32_t n = 0;
+  if (!read_length(n)) return false;
+  labels_.resize(n);
+  for (uint32_t i = 0; i < n; ++i)
+    if (!read_u32(labels_[i])) return false;
+  return read_u32(default_label);
+}
+
+bool InstrReader::read_select_types() {
+  uint32_t n = 0;
+  if (!read_length(n)) return false;
+  types_.resize(n);
+  for (uint32_t i = 0; i < n; ++i)
+    if (!read_value_type(types_[i])) return false;
+  return true;
+}
+
+bool InstrReader::read_ref_type(ValType& type) {
+  const size_t at = pos_;
+  uint8_t byte = 0;
+  if (!read_byte(byte)) return false;
+  if (byte != 0x70 && byte != 0x6F) return fail(at, "malformed reference type");
+  type = static_cast<ValType>(byte);
+  return true;
+}
+
+// memarg ::= align:u32 offset:u32. With multi-memory, bit 6 of the
+// alignment field says that a memory index follows it.
+bool InstrReader::read_memarg(InstrImm& imm) {
+  uint32_t align = 0, offset = 0;
+  if (!read_u32(align)) return false;
+  if (features_.multi_memory && (align & 0x40) != 0) {
+    align &= ~uint32_t{0x40};
+    if (!read_u32(imm.x)) return false;
+  }
+  if (!read_u32(offset)) return false;
+  imm.align = align;
+  imm.bits = offset;
+  return true;
 }
 
 bool InstrReader::read_immediates(Opcode op, InstrImm& imm) {
@@ -209,24 +222,11 @@ bool InstrReader::read_immediates(Opcode op, InstrImm& imm) {
     case Imm::block_type:
       return read_block_type(imm.block);
 
-    case Imm::br_table: {
-      // vec(labelidx) then the default labelidx.
-      uint32_t n;
-      if (!read_length(n)) return false;
-      labels_.resize(n);
-      for (uint32_t i = 0; i < n; ++i)
-        if (!read_u32(labels_[i])) return false;
-      return read_u32(imm.x);
-    }
+    case Imm::br_table:
+      return read_br_table(imm.x);
 
-    case Imm::select_t: {
-      uint32_t n;
-      if (!read_length(n)) return false;
-      types_.resize(n);
-      for (uint32_t i = 0; i < n; ++i)
-        if (!read_value_type(types_[i])) return false;
-      return true;
-    }
+    case Imm::select_t:
+      return read_select_types();
 
     case Imm::label:
     case Imm::func:
@@ -248,32 +248,20 @@ bool InstrReader::read_immediates(Opcode op, InstrImm& imm) {
       // which Wasm 2.0 includes: now any u32).
       return read_u32(imm.x) && read_u32(imm.y);
 
-    case Imm::memarg: {
-      // align:u32 offset:u32. With multi-memory, bit 6 of the alignment
-      // field says that a memory index follows it.
-      uint32_t align, offset;
-      if (!read_u32(align)) return false;
-      if (features_.multi_memory && (align & 0x40) != 0) {
-        align &= ~uint32_t{0x40};
-        if (!read_u32(imm.x)) return false;
-      }
-      if (!read_u32(offset)) return false;
-      imm.align = align;
-      imm.bits = offset;
-      return true;
-    }
+    case Imm::memarg:
+      return read_memarg(imm);
 
     case Imm::mem:
       return read_memory_index(imm.x);
 
     case Imm::i32: {
-      int64_t v;
+      int64_t v = 0;
       if (!read_signed(32, v)) return false;
       imm.bits = static_cast<uint32_t>(v);  // the 32 bits, zero-extended
       return true;
     }
     case Imm::i64: {
-      int64_t v;
+      int64_t v = 0;
       if (!read_signed(64, v)) return false;
       imm.bits = static_cast<uint64_t>(v);
       return true;
@@ -283,13 +271,8 @@ bool InstrReader::read_immediates(Opcode op, InstrImm& imm) {
     case Imm::f64:
       return read_fixed(8, imm.bits);
 
-    case Imm::ref_type: {
-      uint8_t byte;
-      if (!read_byte(byte)) return false;
-      if (byte != 0x70 && byte != 0x6F) return fail(at, "malformed reference type");
-      imm.type = static_cast<ValType>(byte);
-      return true;
-    }
+    case Imm::ref_type:
+      return read_ref_type(imm.type);
 
     case Imm::mem_init:
       if (!has_data_count_) return fail(at, "data count section required");
@@ -301,6 +284,19 @@ bool InstrReader::read_immediates(Opcode op, InstrImm& imm) {
     case Imm::table_init:
     case Imm::table_copy:
       return read_u32(imm.x) && read_u32(imm.y);
+
+    // SIMD. v128.const's value and shuffle's lane indices are 16 raw bytes
+    // (not LEB128); a lane index is one raw byte, whose range validation
+    // checks (it depends on the shape).
+    case Imm::v128:
+    case Imm::shuffle:
+      return read_fixed(8, imm.bits) && read_fixed(8, imm.bits_hi);
+
+    case Imm::lane:
+      return read_byte(imm.lane);
+
+    case Imm::memarg_lane:
+      return read_memarg(imm) && read_byte(imm.lane);
   }
   // An immediate kind added to the opcode table that this reader does not
   // know yet (the table grows by proposals): refuse the instruction rather

@@ -52,11 +52,16 @@ struct BlockType {
 //   mem_copy       x = destination memory, y = source memory
 //   table_init     x = element segment index, y = table index
 //   table_copy     x = destination table, y = source table
+//   v128, shuffle  bits = bytes 0-7, bits_hi = bytes 8-15 (little endian)
+//   lane           lane = the lane index byte (not range-checked here)
+//   memarg_lane    as memarg, plus lane
 struct InstrImm {
   uint32_t x = 0;
   uint32_t y = 0;
   uint32_t align = 0;
   uint64_t bits = 0;
+  uint64_t bits_hi = 0;
+  uint8_t lane = 0;
   ValType type = ValType::I32;
   BlockType block;
 };
@@ -74,23 +79,32 @@ class InstrReader {
   // bytes (including running out of them); error() then says why, with the
   // reference interpreter's message.
   //
-  // This is the validator's innermost loop, run once per instruction: it
-  // returns a bool rather than a Status, and reads LEB128 with the pure
-  // functions of leb128.h, so that the common case builds no Result.
-  bool read(Opcode& op, InstrImm& imm);
+  // This runs once per instruction: it returns a bool rather than a Status,
+  // and reads LEB128 with the pure functions of leb128.h, so that the common
+  // case builds no Result.
+  bool read(Opcode& op, InstrImm& imm) { return read_opcode(op) && read_immediates(op, imm); }
   const Error& error() const { return error_; }
+
+  // The two halves of read(), and the pieces of the second, for a caller
+  // that dispatches on the opcode itself (the validator does: one switch
+  // per instruction instead of two).
+  bool read_opcode(Opcode& op);
+  bool read_immediates(Opcode op, InstrImm& imm);
+  bool read_u32(uint32_t& out);
+  bool read_block_type(BlockType& bt);
+  bool read_br_table(uint32_t& default_label);  // the other labels: labels()
+  bool read_select_types();                     // the types: types()
+  bool read_ref_type(ValType& type);
 
   // The variable-length immediates of the last instruction read.
   std::span<const uint32_t> labels() const { return labels_; }  // br_table
   std::span<const ValType> types() const { return types_; }      // select_t
 
  private:
-  bool read_immediates(Opcode op, InstrImm& imm);
-  bool read_block_type(BlockType& bt);
+  bool read_memarg(InstrImm& imm);
   bool read_memory_index(uint32_t& index);
   bool read_value_type(ValType& type);
   bool read_byte(uint8_t& out);
-  bool read_u32(uint32_t& out);
   bool read_length(uint32_t& out);
   bool read_signed(unsigned bits, int64_t& out);
   bool read_fixed(unsigned bytes, uint64_t& out);

@@ -46,6 +46,10 @@ namespace wasmslot {
 //                        the frame is popped and the caller continues.
 //   call                 a = function index in the instance's function space
 //   call_indirect        a = type index (of this module), b = table index
+//   return_call          as call, return_call_indirect as call_indirect (tail
+//   return_call_indirect calls); each is always followed by a `return_`
+//                        with a = the caller's result cells, which a host
+//                        callee (called like `call`) then runs.
 //   drop                 a = number of cells to drop (1, or 2 for v128)
 //   select, select_t     a = number of cells of each operand (1 or 2)
 //   local_get/set/tee    a = cell offset of the local from fp;
@@ -60,7 +64,15 @@ namespace wasmslot {
 //   data_drop            a = data index
 //   *_const              b = the value's bits (f32: the low 32 bits)
 //   ref_func             a = function index
-//   ref_null, ref_is_null, unreachable and all numeric ops: no immediates
+//   SIMD (interp/opcodes_simd.def), by immediate kind:
+//     memarg             a = memory index, b = the static offset (as above)
+//     memarg_lane        the same, and reserved = the lane index
+//     lane               a = the lane index (validated < the lane count)
+//     v128 (v128.const), shuffle (i8x16.shuffle)
+//                        a = index into Code::v128_pool of the 128-bit
+//                        immediate (the value; the 16 lane indices)
+//   ref_null, ref_is_null, unreachable and all numeric ops (SIMD ones
+//   included): no immediates
 // A function's code always ends with `return_`.
 struct Instr {
   Opcode op;
@@ -76,9 +88,18 @@ struct BranchTarget {
   uint32_t drop;    // cells removed below them
 };
 
+// A 128-bit immediate, which does not fit in an Instr: bytes 0-7 of the
+// binary's 16 little-endian bytes in lo, bytes 8-15 in hi (the layout of
+// simd::V128 and of a v128's two stack cells).
+struct V128Imm {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+};
+
 struct Code {
   std::vector<Instr> instrs;
   std::vector<BranchTarget> br_tables;
+  std::vector<V128Imm> v128_pool;  // v128.const values, i8x16.shuffle lanes
   uint32_t param_cells = 0;   // cells of the parameters (they come first)
   uint32_t local_cells = 0;   // cells of parameters + declared locals
   uint32_t result_cells = 0;

@@ -23,7 +23,9 @@
 // absolute height is local_cells + cells_.
 
 #include <array>
+#include <bit>
 
+#include "interp/simd.h"  // simd::access_bytes, simd::lane_index_bound
 #include "loader/instr_reader.h"
 #include "loader/reader.h"
 #include "loader/validator_internal.h"
@@ -98,6 +100,12 @@ const Signatures& signatures() {
 // (spec 3.3.7: "2^memarg.align must not be larger than the bit width of t
 // divided by 8"). -1 for an instruction this validator does not know.
 int natural_alignment(Opcode op) {
+  // SIMD accesses: the width comes with the lane semantics (interp/simd.h),
+  // keyed by the code after 0xFD: 16 for v128.load, 8 for load8x8_s, ...
+  if (info(op).prefix == 0xFD) {
+    const unsigned bytes = simd::access_bytes(info(op).code);
+    return bytes == 0 ? -1 : std::countr_zero(bytes);
+  }
   switch (op) {
     case Opcode::i32_load8_s: case Opcode::i32_load8_u: case Opcode::i64_load8_s:
     case Opcode::i64_load8_u: case Opcode::i32_store8: case Opcode::i64_store8:
@@ -306,8 +314,14 @@ class FunctionValidator {
     const Frame& f = ctrls_.back();
     return !f.unreachable && !f.dead;
   }
-  void emit(Opcode op, uint32_t a = 0, uint64_t b = 0) {
-    if (live()) instrs_.push_back(Instr{op, 0, a, b});
+  void emit(Opcode op, uint32_t a = 0, uint64_t b = 0, uint16_t reserved = 0) {
+    if (live()) instrs_.push_back(Instr{op, reserved, a, b});
+  }
+  // A 128-bit immediate goes to the function's pool; its index to Instr::a.
+  uint32_t pool_v128(uint64_t lo, uint64_t hi) {
+    if (!live()) return 0;  // nothing is emitted: no need to keep it
+    v128_pool_.push_back(V128Imm{lo, hi});
+    return static_cast<uint32_t>(v128_pool_.size() - 1);
   }
 
   // How a branch to `target` reshapes the stack: it keeps the label's values
@@ -345,11 +359,24 @@ class FunctionValidator {
   }
 
   // --- instructions -----------------------------------------------------------
-  bool instruction(Opcode op, const InstrImm& imm, const InstrReader& reader);
+  // Reads, validates and translates one instruction.
+  bool instruction(InstrReader& r);
+  bool reader_failed(const InstrReader& r) {
+    error_ = r.error();
+    return false;
+  }
   bool block_type(const BlockType& bt, TypeList& params, TypeList& results);
-  bool control(Opcode op, const InstrImm& imm);
-  bool br_table(const InstrImm& imm, std::span<const uint32_t> labels);
+  bool begin_block(Opcode op, const BlockType& bt);
+  bool else_arm();
+  bool end_block();
+  bool branch(Opcode op, uint32_t depth);
+  bool br_table(uint32_t default_label, std::span<const uint32_t> labels);
+  bool numeric(Opcode op);
   bool fixed_signature(Opcode op, const InstrImm& imm);
+  bool check_lane(Opcode op, uint8_t lane) {
+    return lane < simd::lane_index_bound(info(op).code) || fail("invalid lane index");
+  }
+  bool tail_call(const FuncType& callee);
   bool check_memory(uint32_t index) {
     return index < c_.memories || fail_unknown("memory", index);
   }
@@ -376,6 +403,7 @@ class FunctionValidator {
   // the function's Code with an exact size.
   std::vector<Instr> instrs_;
   std::vector<BranchTarget> br_tables_;
+  std::vector<V128Imm> v128_pool_;
   std::vector<Fixup> fixups_;
   uint32_t cells_ = 0;      // current operand stack height in cells
   uint32_t max_cells_ = 0;  // its maximum over the function
@@ -385,6 +413,8 @@ bool FunctionValidator::validate(Func& func) {
   const Module& m = *c_.module;
   offset_ = func.body_offset;
   const FuncType& type = m.types[func.type_index];  // checked by the caller
+  if (func.body_offset > m.bytes.size() || func.body_size > m.bytes.size() - func.body_offset)
+    return fail(kUnexpectedEnd);  // a decoder bug, but never read out of bounds
 
   // Locals: the parameters, then the declared locals. Count them before
   // expanding anything: a body of a few bytes can declare 2^32 locals.
@@ -415,28 +445,21 @@ bool FunctionValidator::validate(Func& func) {
   ctrls_.clear();
   instrs_.clear();
   br_tables_.clear();
+  v128_pool_.clear();
   fixups_.clear();
   cells_ = 0;
   max_cells_ = 0;
   results_ = list_of(type.results);
   push_frame(FrameKind::Function, TypeList{}, results_, false, kNone);
 
-  if (func.body_offset > m.bytes.size() || func.body_size > m.bytes.size() - func.body_offset)
-    return fail("unexpected end");
   InstrReader reader(m, c_.features, func.body_offset, func.body_offset + func.body_size);
-  Opcode op;
-  InstrImm imm;
   while (!ctrls_.empty()) {
     offset_ = reader.position();
     // The body ran out with blocks still open: malformed. (The exact
     // message comes from find_malformed_body, which validate_functions
     // consults on every error.)
     if (reader.at_end()) return fail(kUnexpectedEnd);
-    if (!reader.read(op, imm)) {
-      error_ = reader.error();
-      return false;
-    }
-    if (!instruction(op, imm, reader)) return false;
+    if (!instruction(reader)) return false;
   }
   // The function's `end` must be the body's last byte.
   if (!reader.at_end()) {
@@ -447,6 +470,7 @@ bool FunctionValidator::validate(Func& func) {
   Code& code = func.code;
   code.instrs.assign(instrs_.begin(), instrs_.end());
   code.br_tables.assign(br_tables_.begin(), br_tables_.end());
+  code.v128_pool.assign(v128_pool_.begin(), v128_pool_.end());
   code.param_cells = param_cells;
   code.local_cells = local_cells;
   code.result_cells = results_.cells;
@@ -472,115 +496,100 @@ bool FunctionValidator::block_type(const BlockType& bt, TypeList& params, TypeLi
   return fail("malformed block type");
 }
 
-// Structured control: block, loop, if, else, end and the branches.
-bool FunctionValidator::control(Opcode op, const InstrImm& imm) {
-  switch (op) {
-    case Opcode::block:
-    case Opcode::loop:
-    case Opcode::if_: {
-      TypeList params, results;
-      if (!block_type(imm.block, params, results)) return false;
-      if (op == Opcode::if_ && !pop(ValType::I32)) return false;
-      if (!pop_list(params)) return false;
-      // Whether the block is emitted is decided by its context.
-      const bool dead = !live();
-      uint32_t br_unless = kNone;
-      if (op == Opcode::if_ && !dead) {
-        // `if` becomes "branch to the else-part (or past the end) unless the
-        // condition holds"; its target is patched at `else` or `end`. The
-        // parameters stay where they are for both arms: keep 0, drop 0.
-        br_unless = static_cast<uint32_t>(instrs_.size());
-        instrs_.push_back(Instr{Opcode::br_unless, 0, 0, 0});
-      }
-      const FrameKind kind = op == Opcode::block ? FrameKind::Block
-                             : op == Opcode::loop ? FrameKind::Loop
-                                                  : FrameKind::If;
-      push_frame(kind, params, results, dead, br_unless);
-      return true;
-    }
-
-    case Opcode::else_: {
-      Frame& f = ctrls_.back();
-      // `else` only continues an `if`. (The reference decoder ends any other
-      // block at the `else` byte and then misses its `end`.)
-      if (f.kind != FrameKind::If) return fail("END opcode expected");
-      // The then-arm, if it can finish, jumps over the else-arm to the end.
-      if (live()) emit_branch(Opcode::br, f);
-      if (!check_frame_end()) return false;
-      // A false condition lands here, at the else-arm's first instruction.
-      if (f.br_unless != kNone) instrs_[f.br_unless].a = static_cast<uint32_t>(instrs_.size());
-      f.br_unless = kNone;
-      f.kind = FrameKind::Else;
-      f.unreachable = false;
-      vals_.resize(f.height);
-      cells_ = f.base_cells;
-      push_list(f.params);
-      return true;
-    }
-
-    case Opcode::end: {
-      if (!check_frame_end()) return false;
-      const Frame f = ctrls_.back();
-      // An `if` without `else` has an implicit empty else-arm, which must
-      // turn the parameters into the results unchanged.
-      if (f.kind == FrameKind::If && !(f.params == f.results))
-        return fail("type mismatch: if without else must have matching parameters and results");
-      const uint32_t here = static_cast<uint32_t>(instrs_.size());
-      if (f.br_unless != kNone) instrs_[f.br_unless].a = here;
-      resolve_fixups(f.fixups, here);
-      ctrls_.pop_back();
-      if (f.kind == FrameKind::Function) {
-        // Falling off the end of the function returns (and branches to the
-        // function's label land here too). Every Code ends with return_.
-        instrs_.push_back(Instr{Opcode::return_, 0, f.results.cells, 0});
-        return true;
-      }
-      // The block's results are now on the enclosing block's stack.
-      push_list(f.results);
-      return true;
-    }
-
-    case Opcode::br:
-    case Opcode::br_if: {
-      if (imm.x >= ctrls_.size()) return fail_unknown("label", imm.x);
-      Frame& target = ctrls_[ctrls_.size() - 1 - imm.x];
-      const TypeList labels = target.label_types();
-      if (op == Opcode::br_if && !pop(ValType::I32)) return false;
-      if (live()) {
-        // A `br` out of the whole function is a return: skip the detour
-        // through the final return_.
-        if (op == Opcode::br && target.kind == FrameKind::Function)
-          instrs_.push_back(Instr{Opcode::return_, 0, labels.cells, 0});
-        else
-          emit_branch(op, target);
-      }
-      if (!pop_list(labels)) return false;
-      if (op == Opcode::br) {
-        mark_unreachable();
-      } else {
-        // Not taken: the label's values stay for the code that follows.
-        push_list(labels);
-      }
-      return true;
-    }
-
-    case Opcode::return_:
-      emit(Opcode::return_, results_.cells);
-      if (!pop_list(results_)) return false;
-      mark_unreachable();
-      return true;
-
-    default:
-      return fail("unsupported instruction");
+// block, loop and if push a frame; if also emits its br_unless.
+bool FunctionValidator::begin_block(Opcode op, const BlockType& bt) {
+  TypeList params, results;
+  if (!block_type(bt, params, results)) return false;
+  if (op == Opcode::if_ && !pop(ValType::I32)) return false;
+  if (!pop_list(params)) return false;
+  // Whether the block is emitted is decided by its context.
+  const bool dead = !live();
+  uint32_t br_unless = kNone;
+  if (op == Opcode::if_ && !dead) {
+    // `if` becomes "branch to the else-arm (or past the end) unless the
+    // condition holds"; its target is patched at `else` or `end`. The
+    // parameters stay where they are for both arms: keep 0, drop 0.
+    br_unless = static_cast<uint32_t>(instrs_.size());
+    instrs_.push_back(Instr{Opcode::br_unless, 0, 0, 0});
   }
+  const FrameKind kind = op == Opcode::block ? FrameKind::Block
+                         : op == Opcode::loop ? FrameKind::Loop
+                                              : FrameKind::If;
+  push_frame(kind, params, results, dead, br_unless);
+  return true;
+}
+
+bool FunctionValidator::else_arm() {
+  Frame& f = ctrls_.back();
+  // `else` only continues an `if`. (The reference decoder ends any other
+  // block at the `else` byte and then misses its `end`.)
+  if (f.kind != FrameKind::If) return fail("END opcode expected");
+  // The then-arm, if it can finish, jumps over the else-arm to the end.
+  if (live()) emit_branch(Opcode::br, f);
+  if (!check_frame_end()) return false;
+  // A false condition lands here, at the else-arm's first instruction.
+  if (f.br_unless != kNone) instrs_[f.br_unless].a = static_cast<uint32_t>(instrs_.size());
+  f.br_unless = kNone;
+  f.kind = FrameKind::Else;
+  f.unreachable = false;
+  vals_.resize(f.height);
+  cells_ = f.base_cells;
+  push_list(f.params);
+  return true;
+}
+
+bool FunctionValidator::end_block() {
+  if (!check_frame_end()) return false;
+  const Frame f = ctrls_.back();
+  // An `if` without `else` has an implicit empty else-arm, which must turn
+  // the parameters into the results unchanged.
+  if (f.kind == FrameKind::If && !(f.params == f.results))
+    return fail("type mismatch: if without else must have matching parameters and results");
+  const uint32_t here = static_cast<uint32_t>(instrs_.size());
+  if (f.br_unless != kNone) instrs_[f.br_unless].a = here;
+  resolve_fixups(f.fixups, here);
+  ctrls_.pop_back();
+  if (f.kind == FrameKind::Function) {
+    // Falling off the end of the function returns (and branches to the
+    // function's label land here too). Every Code ends with return_.
+    instrs_.push_back(Instr{Opcode::return_, 0, f.results.cells, 0});
+    return true;
+  }
+  // The block's results are now on the enclosing block's stack.
+  push_list(f.results);
+  return true;
+}
+
+// br and br_if to the label `depth` frames out.
+bool FunctionValidator::branch(Opcode op, uint32_t depth) {
+  if (depth >= ctrls_.size()) return fail_unknown("label", depth);
+  Frame& target = ctrls_[ctrls_.size() - 1 - depth];
+  const TypeList labels = target.label_types();
+  if (op == Opcode::br_if && !pop(ValType::I32)) return false;
+  if (live()) {
+    // A `br` out of the whole function is a return: skip the detour
+    // through the final return_.
+    if (op == Opcode::br && target.kind == FrameKind::Function)
+      instrs_.push_back(Instr{Opcode::return_, 0, labels.cells, 0});
+    else
+      emit_branch(op, target);
+  }
+  if (!pop_list(labels)) return false;
+  if (op == Opcode::br) {
+    mark_unreachable();
+  } else {
+    // Not taken: the label's values stay for the code that follows.
+    push_list(labels);
+  }
+  return true;
 }
 
 // br_table l* l_default: every label must take the same number of values,
 // and the values on the stack must suit each label.
-bool FunctionValidator::br_table(const InstrImm& imm, std::span<const uint32_t> labels) {
+bool FunctionValidator::br_table(uint32_t default_label, std::span<const uint32_t> labels) {
   if (!pop(ValType::I32)) return false;
   const size_t depth = ctrls_.size();
-  if (imm.x >= depth) return fail_unknown("label", imm.x);
+  if (default_label >= depth) return fail_unknown("label", default_label);
   for (uint32_t l : labels)
     if (l >= depth) return fail_unknown("label", l);
 
@@ -589,7 +598,7 @@ bool FunctionValidator::br_table(const InstrImm& imm, std::span<const uint32_t> 
     // at the end of their blocks like any branch.
     const uint32_t first = static_cast<uint32_t>(br_tables_.size());
     for (size_t i = 0; i <= labels.size(); ++i) {
-      Frame& target = ctrls_[depth - 1 - (i < labels.size() ? labels[i] : imm.x)];
+      Frame& target = ctrls_[depth - 1 - (i < labels.size() ? labels[i] : default_label)];
       uint32_t keep, drop;
       branch_shape(target, keep, drop);
       const uint32_t index = static_cast<uint32_t>(br_tables_.size());
@@ -604,7 +613,7 @@ bool FunctionValidator::br_table(const InstrImm& imm, std::span<const uint32_t> 
   // Validation, as the spec's algorithm: each label's types are popped and
   // what was popped is pushed back (so in unreachable code, unknown values
   // stay unknown and may suit labels of different types).
-  const uint32_t arity = ctrls_[depth - 1 - imm.x].label_types().size;
+  const uint32_t arity = ctrls_[depth - 1 - default_label].label_types().size;
   for (uint32_t l : labels) {
     const TypeList& types = ctrls_[depth - 1 - l].label_types();
     if (types.size != arity)
@@ -614,7 +623,7 @@ bool FunctionValidator::br_table(const InstrImm& imm, std::span<const uint32_t> 
       if (!pop(types[i], &popped_[i])) return false;
     for (uint32_t i = 0; i < arity; ++i) push(popped_[i]);
   }
-  if (!pop_list(ctrls_[depth - 1 - imm.x].label_types())) return false;
+  if (!pop_list(ctrls_[depth - 1 - default_label].label_types())) return false;
   mark_unreachable();
   return true;
 }
@@ -626,19 +635,39 @@ bool FunctionValidator::fixed_signature(Opcode op, const InstrImm& imm) {
   if (!sig.supported) return fail(std::string("unsupported instruction ") + info(op).text);
   uint32_t a = 0;
   uint64_t b = 0;
+  uint16_t reserved = 0;
   switch (info(op).imm) {
     case Imm::none:
       break;
-    case Imm::memarg: {
+    case Imm::memarg:
+    case Imm::memarg_lane: {
       if (!check_memory(imm.x)) return false;
       const int natural = natural_alignment(op);
       if (natural < 0) return fail(std::string("unsupported instruction ") + info(op).text);
       if (imm.align > static_cast<uint32_t>(natural))
         return fail("alignment must not be larger than natural");
+      if (info(op).imm == Imm::memarg_lane) {
+        if (!check_lane(op, imm.lane)) return false;
+        reserved = imm.lane;
+      }
       a = imm.x;
       b = imm.bits;
       break;
     }
+    case Imm::lane:  // extract_lane, replace_lane
+      if (!check_lane(op, imm.lane)) return false;
+      a = imm.lane;
+      break;
+    case Imm::shuffle:  // 16 indices into the 32 bytes of both operands
+      for (unsigned i = 0; i < 16; ++i) {
+        const uint64_t half = i < 8 ? imm.bits : imm.bits_hi;
+        if (!check_lane(op, static_cast<uint8_t>(half >> (8 * (i % 8))))) return false;
+      }
+      a = pool_v128(imm.bits, imm.bits_hi);
+      break;
+    case Imm::v128:  // v128.const
+      a = pool_v128(imm.bits, imm.bits_hi);
+      break;
     case Imm::mem:  // memory.size, memory.grow, memory.fill
       if (!check_memory(imm.x)) return false;
       a = imm.x;
@@ -693,12 +722,38 @@ bool FunctionValidator::fixed_signature(Opcode op, const InstrImm& imm) {
   for (unsigned i = sig.num_params; i-- > 0;)
     if (!pop(sig.params[i])) return false;
   for (unsigned i = 0; i < sig.num_results; ++i) push(sig.results[i]);
-  emit(op, a, b);
+  emit(op, a, b, reserved);
   return true;
 }
 
-bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrReader& reader) {
-  if (sigs_.of[static_cast<unsigned>(op)].fixed) return fixed_signature(op, imm);
+// return_call and return_call_indirect (tail-call proposal): the callee's
+// results become the caller's, so they must be exactly the caller's result
+// types. The arguments are popped; nothing is pushed, since control never
+// comes back here: like `return`, the rest of the block is unreachable.
+bool FunctionValidator::tail_call(const FuncType& callee) {
+  if (!(list_of(callee.results) == results_))
+    return fail("type mismatch: the callee's results differ from the function's");
+  return pop_list(list_of(callee.params));
+}
+
+// The bulk of the instruction set: a fixed signature and no immediates
+// (i32.add, f64.sqrt, i64.extend_i32_s...). Typed from the signature alone.
+bool FunctionValidator::numeric(Opcode op) {
+  const Signature& sig = sigs_.of[static_cast<unsigned>(op)];
+  if (!sig.supported) return fail(std::string("unsupported instruction ") + info(op).text);
+  for (unsigned i = sig.num_params; i-- > 0;)
+    if (!pop(sig.params[i])) return false;
+  for (unsigned i = 0; i < sig.num_results; ++i) push(sig.results[i]);
+  emit(op);
+  return true;
+}
+
+// One switch on the opcode: each case reads its own immediates (through
+// the reader's primitives), checks them, types the operands and emits.
+bool FunctionValidator::instruction(InstrReader& r) {
+  Opcode op;
+  if (!r.read_opcode(op)) return reader_failed(r);
+  uint32_t x = 0, y = 0;  // index immediates
 
   switch (op) {
     case Opcode::unreachable:
@@ -711,36 +766,80 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
 
     case Opcode::block:
     case Opcode::loop:
-    case Opcode::if_:
+    case Opcode::if_: {
+      BlockType bt;
+      if (!r.read_block_type(bt)) return reader_failed(r);
+      return begin_block(op, bt);
+    }
+
     case Opcode::else_:
+      return else_arm();
+
     case Opcode::end:
+      return end_block();
+
     case Opcode::br:
     case Opcode::br_if:
-    case Opcode::return_:
-      return control(op, imm);
+      if (!r.read_u32(x)) return reader_failed(r);
+      return branch(op, x);
 
     case Opcode::br_table:
-      return br_table(imm, reader.labels());
+      if (!r.read_br_table(x)) return reader_failed(r);
+      return br_table(x, r.labels());
+
+    case Opcode::return_:
+      emit(Opcode::return_, results_.cells);
+      if (!pop_list(results_)) return false;
+      mark_unreachable();
+      return true;
 
     case Opcode::call: {
-      if (imm.x >= c_.funcs.size()) return fail_unknown("function", imm.x);
-      const FuncType& ft = c_.func_type(imm.x);
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (x >= c_.funcs.size()) return fail_unknown("function", x);
+      const FuncType& ft = c_.func_type(x);
       if (!pop_list(list_of(ft.params))) return false;
       push_list(list_of(ft.results));
-      emit(op, imm.x);
+      emit(op, x);
       return true;
     }
 
     case Opcode::call_indirect: {
-      if (!check_table(imm.y)) return false;
-      if (imm.x >= c_.module->types.size()) return fail_unknown("type", imm.x);
-      if (c_.tables[imm.y] != ValType::FuncRef)
+      if (!r.read_u32(x) || !r.read_u32(y)) return reader_failed(r);
+      if (!check_table(y)) return false;
+      if (x >= c_.module->types.size()) return fail_unknown("type", x);
+      if (c_.tables[y] != ValType::FuncRef)
         return fail("type mismatch: call_indirect needs a table of funcref");
-      const FuncType& ft = c_.module->types[imm.x];
+      const FuncType& ft = c_.module->types[x];
       if (!pop(ValType::I32)) return false;
       if (!pop_list(list_of(ft.params))) return false;
       push_list(list_of(ft.results));
-      emit(op, imm.x, imm.y);
+      emit(op, x, y);
+      return true;
+    }
+
+    case Opcode::return_call: {
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (x >= c_.funcs.size()) return fail_unknown("function", x);
+      if (!tail_call(c_.func_type(x))) return false;
+      // The `return_` after it is what a host callee (called like `call`,
+      // in place) continues with; a wasm callee replaces the frame instead.
+      emit(op, x);
+      emit(Opcode::return_, results_.cells);
+      mark_unreachable();
+      return true;
+    }
+
+    case Opcode::return_call_indirect: {
+      if (!r.read_u32(x) || !r.read_u32(y)) return reader_failed(r);
+      if (!check_table(y)) return false;
+      if (x >= c_.module->types.size()) return fail_unknown("type", x);
+      if (c_.tables[y] != ValType::FuncRef)
+        return fail("type mismatch: return_call_indirect needs a table of funcref");
+      if (!pop(ValType::I32)) return false;
+      if (!tail_call(c_.module->types[x])) return false;
+      emit(op, x, y);
+      emit(Opcode::return_, results_.cells);
+      mark_unreachable();
       return true;
     }
 
@@ -768,7 +867,8 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
     }
 
     case Opcode::select_t: {
-      const auto types = reader.types();
+      if (!r.read_select_types()) return reader_failed(r);
+      const auto types = r.types();
       if (types.size() != 1) return fail("invalid result arity");
       const ValType t = types[0];
       if (!pop(ValType::I32) || !pop(t) || !pop(t)) return false;
@@ -780,25 +880,27 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
     case Opcode::local_get:
     case Opcode::local_set:
     case Opcode::local_tee: {
-      if (imm.x >= locals_.size()) return fail_unknown("local", imm.x);
-      const ValType t = locals_[imm.x];
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (x >= locals_.size()) return fail_unknown("local", x);
+      const ValType t = locals_[x];
       if (op != Opcode::local_get && !pop(t)) return false;
       if (op != Opcode::local_set) push(t);
-      emit(op, local_offsets_[imm.x], cells_of(t));
+      emit(op, local_offsets_[x], cells_of(t));
       return true;
     }
 
     case Opcode::global_get:
     case Opcode::global_set: {
-      if (imm.x >= c_.globals.size()) return fail_unknown("global", imm.x);
-      const GlobalType& g = c_.globals[imm.x];
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (x >= c_.globals.size()) return fail_unknown("global", x);
+      const GlobalType& g = c_.globals[x];
       if (op == Opcode::global_get) {
         push(g.type);
       } else {
         if (!g.mut) return fail("global is immutable");
         if (!pop(g.type)) return false;
       }
-      emit(op, imm.x);
+      emit(op, x);
       return true;
     }
 
@@ -806,8 +908,9 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
     case Opcode::table_set:
     case Opcode::table_grow:
     case Opcode::table_fill: {
-      if (!check_table(imm.x)) return false;
-      const ValType t = c_.tables[imm.x];
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (!check_table(x)) return false;
+      const ValType t = c_.tables[x];
       switch (op) {
         case Opcode::table_get:  // [i32] -> [t]
           if (!pop(ValType::I32)) return false;
@@ -824,14 +927,17 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
           if (!pop(ValType::I32) || !pop(t) || !pop(ValType::I32)) return false;
           break;
       }
-      emit(op, imm.x);
+      emit(op, x);
       return true;
     }
 
-    case Opcode::ref_null:
-      push(imm.type);
+    case Opcode::ref_null: {
+      ValType t;
+      if (!r.read_ref_type(t)) return reader_failed(r);
+      push(t);
       emit(op);
       return true;
+    }
 
     case Opcode::ref_is_null: {
       ValType t;
@@ -844,18 +950,25 @@ bool FunctionValidator::instruction(Opcode op, const InstrImm& imm, const InstrR
     }
 
     case Opcode::ref_func:
-      if (imm.x >= c_.funcs.size()) return fail_unknown("function", imm.x);
+      if (!r.read_u32(x)) return reader_failed(r);
+      if (x >= c_.funcs.size()) return fail_unknown("function", x);
       // A body may only take references to functions that the module
       // declares elsewhere (element segments, exports, globals): that way an
       // engine knows, before looking at any code, which functions can escape.
-      if (!c_.refs[imm.x])
-        return fail("undeclared function reference " + std::to_string(imm.x));
+      if (!c_.refs[x]) return fail("undeclared function reference " + std::to_string(x));
       push(ValType::FuncRef);
-      emit(op, imm.x);
+      emit(op, x);
       return true;
 
-    default:
-      return fail(std::string("unsupported instruction ") + info(op).text);
+    default: {
+      // Everything else has a fixed signature in the opcode table.
+      if (!sigs_.of[static_cast<unsigned>(op)].fixed)
+        return fail(std::string("unsupported instruction ") + info(op).text);
+      if (info(op).imm == Imm::none) return numeric(op);
+      InstrImm imm;
+      if (!r.read_immediates(op, imm)) return reader_failed(r);
+      return fixed_signature(op, imm);
+    }
   }
 }
 

@@ -578,9 +578,13 @@ TEST(AsyncForm3, TrapAfterResumption) {
 TEST(AsyncForm3, CallTimeoutAppliesAcrossSuspensions) {
   Fixture f("suspend.wasm");
   bool cleaned = false;
+  int calls = 0;
   f.async("env", "get", [&](std::span<const Value>, Slot slot) {
-    // Each result takes 4 ms: 10 of them take longer than the call's limit.
-    auto id = slot.loop().after(4ms, [slot]() mutable { (void)slot.resolve(Value::i32(1)); });
+    // The first result comes at once, so the call suspends and resumes once;
+    // the second would take an hour: only the call's limit can end it. (No
+    // race with the limit on a slow machine, whatever the timers' jitter.)
+    auto delay = ++calls == 1 ? std::chrono::milliseconds(1) : std::chrono::milliseconds(3600000);
+    auto id = slot.loop().after(delay, [slot]() mutable { (void)slot.resolve(Value::i32(1)); });
     EventLoop* loop = &slot.loop();
     (void)slot.on_cancel([&cleaned, loop, id] {
       cleaned = true;
@@ -596,6 +600,7 @@ TEST(AsyncForm3, CallTimeoutAppliesAcrossSuspensions) {
   EXPECT_EQ(call->failure(), AsyncCall::Failure::Rejected);
   EXPECT_EQ(call->reject_code(), kCodeTimedOut);
   EXPECT_TRUE(cleaned);
+  EXPECT_EQ(calls, 2);  // the limit ran across a completed suspension
   EXPECT_EQ(f.rt.slots().live(), 0u);
 }
 

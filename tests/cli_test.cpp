@@ -73,12 +73,16 @@ std::string write_temp(const std::string& name, const std::string& bytes) {
 void expect_error(const CliRun& r, int status = -1, const std::string& contains = "") {
   EXPECT_NE(r.status, 0);
   EXPECT_LT(r.status, 128) << "crashed: " << r.err;
-  if (status >= 0) EXPECT_EQ(r.status, status) << r.err;
+  if (status >= 0) {
+    EXPECT_EQ(r.status, status) << r.err;
+  }
   EXPECT_EQ(r.out, "");
   ASSERT_FALSE(r.err.empty());
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "not one line: " << r.err;
-  if (!contains.empty()) EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
+  if (!contains.empty()) {
+    EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
+  }
 }
 
 void expect_output(const CliRun& r, const std::string& out) {
