@@ -19,6 +19,18 @@ command -v ninja >/dev/null || missing+=(ninja-build)
 command -v wat2wasm >/dev/null && command -v wast2json >/dev/null || missing+=(wabt)
 [ -f /usr/include/gtest/gtest.h ] || missing+=(libgtest-dev)
 [ -f /usr/include/benchmark/benchmark.h ] || missing+=(libbenchmark-dev)
+# The WASI tests' C programs (tests/wasi/*.c): clang-14 for wasm32-wasi, with
+# wasm-ld, wasi-libc and the wasm32 compiler runtime.
+command -v clang-14 >/dev/null || missing+=(clang-14)
+command -v wasm-ld >/dev/null || command -v wasm-ld-14 >/dev/null || missing+=(lld-14)
+[ -f /usr/lib/wasm32-wasi/libc.a ] || [ -d /usr/share/wasi-sysroot ] || missing+=(wasi-libc)
+compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a" >/dev/null ||
+  missing+=(libclang-rt-14-dev-wasm32)
+# The differential tests (tests/differential): binaryen's wasm-opt makes
+# random modules, node (V8) is the engine compared against.
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+command -v node >/dev/null || missing+=(nodejs)
+command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing: ${missing[*]}"

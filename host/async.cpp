@@ -410,6 +410,11 @@ void AsyncRuntime::step(const CallPtr& call, ExecState s) {
       call->results_ = t.results();
       finish(call, AsyncCall::State::Done, AsyncCall::Failure::None, {});
       return;
+    case ExecState::OutOfFuel:
+      // The fuel limit is a trap for an asynchronous call: the runtime has no
+      // one to ask for more. (A Thread driven directly can add fuel and resume.)
+      finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Trap, t.trap_message());
+      return;
     case ExecState::Idle:
       finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
              "the interpreter returned without an outcome");

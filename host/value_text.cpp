@@ -239,15 +239,5 @@ std::string format_value(const Value& v) {
   return "?";
 }
 
-Result<ValType> parse_val_type(std::string_view t) {
-  if (t == "i32") return ValType::I32;
-  if (t == "i64") return ValType::I64;
-  if (t == "f32") return ValType::F32;
-  if (t == "f64") return ValType::F64;
-  if (t == "v128") return ValType::V128;
-  if (t == "funcref") return ValType::FuncRef;
-  if (t == "externref") return ValType::ExternRef;
-  return Error{"unknown value type: " + std::string(t)};
-}
 
 }  // namespace wasmslot

@@ -38,7 +38,4 @@ Result<Value> parse_value(std::string_view text, ValType type);
 // The text of a value, as the CLI prints results.
 std::string format_value(const Value& v);
 
-// Parses a type name: "i32", "i64", "f32", "f64", "v128", "funcref", "externref".
-Result<ValType> parse_val_type(std::string_view text);
-
 }  // namespace wasmslot

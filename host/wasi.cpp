@@ -372,6 +372,7 @@ Result<std::unique_ptr<WasiCtx>> WasiCtx::create(WasiConfig config) {
 void WasiCtx::define(Store& store, Imports& imports) {
   using namespace wasi;
   std::vector<FuncDef> defs;
+  defs.reserve(64);
   add_core_functions(defs);
   add_fd_functions(defs);
   add_path_functions(defs);

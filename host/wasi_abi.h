@@ -14,21 +14,32 @@ namespace wasmslot::wasi {
 // ---------------------------------------------------------------------------
 // errno: the result of (almost) every WASI function.
 using Errno = uint16_t;
-enum : Errno {
-  kSuccess = 0, k2big = 1, kAcces = 2, kAddrinuse = 3, kAddrnotavail = 4, kAfnosupport = 5,
-  kAgain = 6, kAlready = 7, kBadf = 8, kBadmsg = 9, kBusy = 10, kCanceled = 11, kChild = 12,
-  kConnaborted = 13, kConnrefused = 14, kConnreset = 15, kDeadlk = 16, kDestaddrreq = 17,
-  kDom = 18, kDquot = 19, kExist = 20, kFault = 21, kFbig = 22, kHostunreach = 23, kIdrm = 24,
-  kIlseq = 25, kInprogress = 26, kIntr = 27, kInval = 28, kIo = 29, kIsconn = 30, kIsdir = 31,
-  kLoop = 32, kMfile = 33, kMlink = 34, kMsgsize = 35, kMultihop = 36, kNametoolong = 37,
-  kNetdown = 38, kNetreset = 39, kNetunreach = 40, kNfile = 41, kNobufs = 42, kNodev = 43,
-  kNoent = 44, kNoexec = 45, kNolck = 46, kNolink = 47, kNomem = 48, kNomsg = 49,
-  kNoprotoopt = 50, kNospc = 51, kNosys = 52, kNotconn = 53, kNotdir = 54, kNotempty = 55,
-  kNotrecoverable = 56, kNotsock = 57, kNotsup = 58, kNotty = 59, kNxio = 60, kOverflow = 61,
-  kOwnerdead = 62, kPerm = 63, kPipe = 64, kProto = 65, kProtonosupport = 66, kPrototype = 67,
-  kRange = 68, kRofs = 69, kSpipe = 70, kSrch = 71, kStale = 72, kTimedout = 73, kTxtbsy = 74,
-  kXdev = 75, kNotcapable = 76,
-};
+inline constexpr Errno kSuccess = 0; inline constexpr Errno k2big = 1; inline constexpr Errno kAcces = 2;
+inline constexpr Errno kAddrinuse = 3; inline constexpr Errno kAddrnotavail = 4; inline constexpr Errno kAfnosupport = 5;
+inline constexpr Errno kAgain = 6; inline constexpr Errno kAlready = 7; inline constexpr Errno kBadf = 8;
+inline constexpr Errno kBadmsg = 9; inline constexpr Errno kBusy = 10; inline constexpr Errno kCanceled = 11;
+inline constexpr Errno kChild = 12; inline constexpr Errno kConnaborted = 13; inline constexpr Errno kConnrefused = 14;
+inline constexpr Errno kConnreset = 15; inline constexpr Errno kDeadlk = 16; inline constexpr Errno kDestaddrreq = 17;
+inline constexpr Errno kDom = 18; inline constexpr Errno kDquot = 19; inline constexpr Errno kExist = 20;
+inline constexpr Errno kFault = 21; inline constexpr Errno kFbig = 22; inline constexpr Errno kHostunreach = 23;
+inline constexpr Errno kIdrm = 24; inline constexpr Errno kIlseq = 25; inline constexpr Errno kInprogress = 26;
+inline constexpr Errno kIntr = 27; inline constexpr Errno kInval = 28; inline constexpr Errno kIo = 29;
+inline constexpr Errno kIsconn = 30; inline constexpr Errno kIsdir = 31; inline constexpr Errno kLoop = 32;
+inline constexpr Errno kMfile = 33; inline constexpr Errno kMlink = 34; inline constexpr Errno kMsgsize = 35;
+inline constexpr Errno kMultihop = 36; inline constexpr Errno kNametoolong = 37; inline constexpr Errno kNetdown = 38;
+inline constexpr Errno kNetreset = 39; inline constexpr Errno kNetunreach = 40; inline constexpr Errno kNfile = 41;
+inline constexpr Errno kNobufs = 42; inline constexpr Errno kNodev = 43; inline constexpr Errno kNoent = 44;
+inline constexpr Errno kNoexec = 45; inline constexpr Errno kNolck = 46; inline constexpr Errno kNolink = 47;
+inline constexpr Errno kNomem = 48; inline constexpr Errno kNomsg = 49; inline constexpr Errno kNoprotoopt = 50;
+inline constexpr Errno kNospc = 51; inline constexpr Errno kNosys = 52; inline constexpr Errno kNotconn = 53;
+inline constexpr Errno kNotdir = 54; inline constexpr Errno kNotempty = 55; inline constexpr Errno kNotrecoverable = 56;
+inline constexpr Errno kNotsock = 57; inline constexpr Errno kNotsup = 58; inline constexpr Errno kNotty = 59;
+inline constexpr Errno kNxio = 60; inline constexpr Errno kOverflow = 61; inline constexpr Errno kOwnerdead = 62;
+inline constexpr Errno kPerm = 63; inline constexpr Errno kPipe = 64; inline constexpr Errno kProto = 65;
+inline constexpr Errno kProtonosupport = 66; inline constexpr Errno kPrototype = 67; inline constexpr Errno kRange = 68;
+inline constexpr Errno kRofs = 69; inline constexpr Errno kSpipe = 70; inline constexpr Errno kSrch = 71;
+inline constexpr Errno kStale = 72; inline constexpr Errno kTimedout = 73; inline constexpr Errno kTxtbsy = 74;
+inline constexpr Errno kXdev = 75; inline constexpr Errno kNotcapable = 76;
 
 // ---------------------------------------------------------------------------
 // Rights: what a file descriptor allows (64-bit mask).

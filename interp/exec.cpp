@@ -19,6 +19,12 @@
 //                its memory 0, kept in local variables of run() so the
 //                compiler can keep them in machine registers.
 //
+// Speed (numbers in interp/README.md): computed-goto dispatch (a switch on
+// other compilers, from the same handlers), superinstructions made by the
+// fuser (loader/fuse.cpp, interp/binops.def), memory 0's base and size in
+// registers so a bounds check is one compare, and fuel checks folded into
+// the backward-branch and call paths.
+//
 // Values in cells: i32 and f32 use the low 32 bits (the high bits are zero),
 // i64 and f64 the whole cell, a reference is a pointer-sized number (0 is
 // null), a v128 takes two cells. Floats are always moved as bits, so NaN
@@ -272,6 +278,12 @@ struct Thread::Impl {
   FuncInst* entry = nullptr;    // the function invoke() was called with
   uint32_t pending_cells = 0;   // result cells owed by a suspended host call
   std::vector<uint64_t> host_results;
+  bool metered = false;         // fuel is counted ...
+  uint64_t fuel = 0;            // ... and this much is left
+
+  void save_fuel(int64_t left) {
+    if (metered) fuel = left < 0 ? 0 : static_cast<uint64_t>(left);
+  }
 
   // Makes the value stack at least `need` cells long, within `limit`.
   bool reserve(uint64_t need, uint64_t limit) {
@@ -322,7 +334,9 @@ struct Thread::Impl {
   ExecState run(Thread& thread);
 };
 
-Thread::Thread(Store& store) : store_(store), impl_(std::make_unique<Impl>()) {}
+Thread::Thread(Store& store) : store_(store), impl_(std::make_unique<Impl>()) {
+  set_fuel(store.config().fuel);
+}
 Thread::~Thread() = default;
 
 // ---------------------------------------------------------------------------
@@ -400,6 +414,38 @@ ExecState Thread::resume(std::span<const uint64_t> results) {
   return im.run(*this);
 }
 
+ExecState Thread::resume() {
+  Impl& im = *impl_;
+  if (state_ == ExecState::Suspended) return resume(std::span<const uint64_t>{});
+  if (state_ != ExecState::OutOfFuel) return im.trap(*this, "resume: the thread is not stopped");
+  // The branch or call that ran out has happened already, on credit: the
+  // unit it needed is paid now, so fuel counts exactly. Without it, the
+  // thread stays stopped.
+  if (im.metered) {
+    if (im.fuel == 0) return state_;
+    --im.fuel;
+  }
+  state_ = ExecState::Idle;
+  trap_.clear();
+  return im.run(*this);
+}
+
+void Thread::set_fuel(std::optional<uint64_t> fuel) {
+  impl_->metered = fuel.has_value();
+  impl_->fuel = fuel.value_or(0);
+}
+
+void Thread::add_fuel(uint64_t n) {
+  Impl& im = *impl_;
+  im.fuel = im.metered && im.fuel > UINT64_MAX - n ? UINT64_MAX : (im.metered ? im.fuel : 0) + n;
+  im.metered = true;
+}
+
+std::optional<uint64_t> Thread::fuel() const {
+  if (!impl_->metered) return std::nullopt;
+  return impl_->fuel;
+}
+
 ExecState Thread::resume_trap(std::string message) {
   Impl& im = *impl_;
   if (state_ != ExecState::Suspended) return im.trap(*this, "resume_trap: the thread is not suspended");
@@ -413,6 +459,7 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
     case ExecState::Done: return thread.results();
     case ExecState::Trapped: return Error{thread.trap_message()};
     case ExecState::Suspended: return Error{"asynchronous import called synchronously"};
+    case ExecState::OutOfFuel: return Error{thread.trap_message()};
     case ExecState::Idle: break;
   }
   return Error{"the call did not run"};
@@ -421,14 +468,34 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
 // ---------------------------------------------------------------------------
 // The dispatch loop.
 //
-// One iteration executes one instruction: `switch (pc->op)` picks its
-// handler; a handler that simply falls through to the next instruction ends
-// with NEXT, one that jumps sets pc and `continue`s, one that traps jumps to
-// `trapped`. Every macro below is a recipe for one family of instructions;
+// Each handler executes one instruction: a handler that simply goes on to
+// the next instruction ends with NEXT, one that jumps sets pc and ends with
+// DISPATCH(), one that traps jumps to `trapped`. Every macro below is a recipe for one family of instructions;
 // each handler is then one line naming its operand type and its operation.
 
-// Fall through to the next instruction (leaves the switch; pc advances).
-#define NEXT break
+// Dispatch: computed goto where the compiler has it (GCC, Clang), a switch
+// otherwise; the handlers are the same source either way. CASE(name) opens
+// the handler of an opcode; DISPATCH() jumps to the handler of *pc. With
+// computed goto every handler ends in its own indirect jump, which the CPU's
+// branch predictor learns separately (the next opcode depends on the current
+// one); a switch funnels every instruction through one jump. Build with
+// -DWASMSLOT_SWITCH_DISPATCH=1 to get the portable form on any compiler.
+#if !defined(WASMSLOT_SWITCH_DISPATCH) && (defined(__GNUC__) || defined(__clang__))
+#define WASMSLOT_COMPUTED_GOTO 1
+#define CASE(name) L_##name:
+#define DISPATCH() goto* kHandlers[static_cast<unsigned>(pc->op)]
+#else
+#define WASMSLOT_COMPUTED_GOTO 0
+#define CASE(name) case Opcode::name:
+#define DISPATCH() continue  // back to the switch
+#endif
+
+// Go on with the next instruction.
+#define NEXT \
+  {              \
+    ++pc;        \
+    DISPATCH();  \
+  }
 
 // Trap: abandon the whole call with the spec's text.
 #define TRAP(kind)                          \
@@ -450,8 +517,25 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
       for (uint32_t i_ = 0; i_ < keep_; ++i_) to_[i_] = from_[i_];   \
       sp -= drop_;                                                   \
     }                                                                \
-    pc = code_start + (target);                                      \
-    continue;                                                        \
+    JUMP(target);                                                    \
+  }
+// A taken branch that moves no values. Going backward, it starts another
+// iteration of a loop: that consumes fuel (see CONSUME_FUEL).
+#define JUMP(target)                          \
+  {                                           \
+    const Instr* from_ = pc;                  \
+    pc = code_start + (target);               \
+    if (pc <= from_) CONSUME_FUEL();          \
+    DISPATCH();                               \
+  }
+// Fuel (Thread::set_fuel): one unit per loop iteration and per wasm call, the
+// two ways code can run for ever. Unmetered threads get INT64_MAX, which
+// never runs out, so the check is the same decrement and test either way.
+// It runs after the branch or call has happened; stopping then leaves a
+// state that resume() simply continues.
+#define CONSUME_FUEL()                           \
+  {                                              \
+    if (--fuel < 0) [[unlikely]] goto out_of_fuel; \
   }
 #define KEEP(b) static_cast<uint32_t>(b)
 #define DROP(b) static_cast<uint32_t>((b) >> 32)
@@ -484,6 +568,60 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
     sp[-1] = to_cell(r_);                            \
   }                                                  \
   NEXT
+// Superinstructions (see interp/binops.def and the loop). Operand sources:
+// the stack (sp[-1], sp[-2]), a local (fp[index]), a constant (pc->b).
+// Their immediates:
+//   name_sl  a = the local's cell offset      name_sc  b = the constant
+//   name_ll  a, b = the two locals            name_lc  a = the local, b = the constant
+//   br_if_name        a = the target: the branch moves no values (keep and
+//                     drop are 0, or the fuser does not fuse it)
+//   br_if_name_sl     and b = the local       br_if_name_sc  and b = the constant
+//   br_if_name_ll     and b = first local | second local << 32
+//   br_if_name_lc     and reserved = the local, b = the constant
+//   load_l            a = the local holding the address, b = the static
+//                     offset; memory 0 only
+#define OPERANDS(T, x, y)          \
+  const T a = from_cell<T>(x);     \
+  const T b = from_cell<T>(y)
+#define FUSED_OP2(name, T, expr)                                          \
+  CASE(name##_sl) { OPERANDS(T, sp[-1], fp[pc->a]); sp[-1] = to_cell(expr); } NEXT \
+  CASE(name##_sc) { OPERANDS(T, sp[-1], pc->b); sp[-1] = to_cell(expr); } NEXT     \
+  CASE(name##_ll) { OPERANDS(T, fp[pc->a], fp[pc->b]); *sp++ = to_cell(expr); } NEXT \
+  CASE(name##_lc) { OPERANDS(T, fp[pc->a], pc->b); *sp++ = to_cell(expr); } NEXT
+#define FUSED_CMP(name, T, expr)                                                     \
+  FUSED_OP2(name, T, expr)                                                           \
+  CASE(br_if_##name) {                                                               \
+    OPERANDS(T, sp[-2], sp[-1]);                                                     \
+    sp -= 2;                                                                         \
+    if (expr) JUMP(pc->a);                                                           \
+  } NEXT                                                                             \
+  CASE(br_if_##name##_sl) {                                                          \
+    OPERANDS(T, sp[-1], fp[pc->b]);                                                  \
+    --sp;                                                                            \
+    if (expr) JUMP(pc->a);                                                           \
+  } NEXT                                                                             \
+  CASE(br_if_##name##_sc) {                                                          \
+    OPERANDS(T, sp[-1], pc->b);                                                      \
+    --sp;                                                                            \
+    if (expr) JUMP(pc->a);                                                           \
+  } NEXT                                                                             \
+  CASE(br_if_##name##_ll) {                                                          \
+    OPERANDS(T, fp[static_cast<uint32_t>(pc->b)], fp[pc->b >> 32]);                  \
+    if (expr) JUMP(pc->a);                                                           \
+  } NEXT                                                                             \
+  CASE(br_if_##name##_lc) {                                                          \
+    OPERANDS(T, fp[pc->reserved], pc->b);                                            \
+    if (expr) JUMP(pc->a);                                                           \
+  } NEXT
+#define FUSED_LOAD(name, T, R)                                                  \
+  CASE(name##_l) {                                                              \
+    const uint64_t ea = uint64_t{from_cell<u32>(fp[pc->a])} + pc->b;            \
+    if (ea + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+    T v_;                                                                       \
+    std::memcpy(&v_, mem + ea, sizeof(T));                                      \
+    *sp++ = to_cell(static_cast<R>(v_));                                        \
+  } NEXT
+
 // Float to integer truncation, which traps on NaN and overflow.
 #define TRUNC(F, I)                                          \
   {                                                          \
@@ -582,43 +720,58 @@ ExecState Thread::Impl::run(Thread& thread) {
   uint8_t* mem = nullptr;                       // memory 0's bytes ...
   uint64_t mem_size = 0;                        // ... and its size in bytes
   FuncInst* callee = nullptr;                   // set by call / call_indirect
+  int64_t fuel = metered ? static_cast<int64_t>(std::min<uint64_t>(this->fuel, INT64_MAX)) : INT64_MAX;
   std::string trap_message;
   RELOAD_MEMORY();
 
+#if WASMSLOT_COMPUTED_GOTO
+  // The dispatch table: one handler address per opcode, in the order of
+  // interp/opcodes.def (which is the order of enum Opcode).
+  static constexpr const void* kHandlers[] = {
+#define X(name, text, prefix, code, imm, sig) &&L_##name,
+#include "interp/opcodes.def"
+#undef X
+  };
+  static_assert(std::size(kHandlers) == kOpcodeCount);
+  DISPATCH();
+  {
+    {
+#else
   for (;;) {
     switch (pc->op) {
+      case Opcode::count_: break;  // never emitted
+#endif
       // =====================================================================
       // Control instructions
       // =====================================================================
 
-      case Opcode::unreachable: TRAP(TrapKind::Unreachable);
+      CASE(unreachable) TRAP(TrapKind::Unreachable);
 
       // Structure was translated away: these are never emitted.
-      case Opcode::nop:
-      case Opcode::block:
-      case Opcode::loop:
-      case Opcode::end: NEXT;
-      case Opcode::if_:
-      case Opcode::else_:
-      case Opcode::count_:
+      CASE(nop)
+      CASE(block)
+      CASE(loop)
+      CASE(end) NEXT;
+      CASE(if_)
+      CASE(else_)
         trap_message = std::string("invalid translated instruction: ") + info(pc->op).text;
         goto trapped;
 
-      case Opcode::br: BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
+      CASE(br) BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
 
       // br_if pops an i32 condition and branches when it is nonzero; the
       // translator turns `if` into br_unless, which branches (to the `else`
       // or `end`) when it is zero.
-      case Opcode::br_if:
+      CASE(br_if)
         if (from_cell<u32>(*--sp) != 0) BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
         NEXT;
-      case Opcode::br_unless:
+      CASE(br_unless)
         if (from_cell<u32>(*--sp) == 0) BRANCH(pc->a, KEEP(pc->b), DROP(pc->b));
         NEXT;
 
       // br_table: an index past the end of the labels picks the default
       // label, which is stored last.
-      case Opcode::br_table: {
+      CASE(br_table) {
         const u32 i = from_cell<u32>(*--sp);
         const BranchTarget& label = code->br_tables[pc->a + std::min<uint64_t>(i, pc->b)];
         BRANCH(label.target, label.keep, label.drop);
@@ -627,7 +780,7 @@ ExecState Thread::Impl::run(Thread& thread) {
       // return: the results move to the bottom of the frame, where the caller
       // had pushed the arguments; the caller continues with them on top of
       // its operand stack.
-      case Opcode::return_: {
+      CASE(return_) {
         const uint32_t n = pc->a;
         const uint64_t* results = sp - n;
         for (uint32_t i = 0; i < n; ++i) fp[i] = results[i];  // fp <= results: forward copy is safe
@@ -642,16 +795,16 @@ ExecState Thread::Impl::run(Thread& thread) {
         fp = bottom + caller.fp;
         pc = caller.pc;
         RELOAD_MEMORY();
-        continue;
+        DISPATCH();
       }
 
-      case Opcode::call:
+      CASE(call)
         callee = inst->funcs[pc->a];
         goto do_call;
 
       // call_indirect: the callee is whatever the table holds at the popped
       // index, so everything the validator could not know is checked here.
-      case Opcode::call_indirect: {
+      CASE(call_indirect) {
         const u32 i = from_cell<u32>(*--sp);
         const TableInst* table = inst->tables[pc->b];
         if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
@@ -665,10 +818,10 @@ ExecState Thread::Impl::run(Thread& thread) {
 
       // Tail calls: the callee takes over the caller's frame (see
       // do_return_call), so a loop of them runs in constant stack space.
-      case Opcode::return_call:
+      CASE(return_call)
         callee = inst->funcs[pc->a];
         goto do_return_call;
-      case Opcode::return_call_indirect: {  // the checks of call_indirect
+      CASE(return_call_indirect) {  // the checks of call_indirect
         const u32 i = from_cell<u32>(*--sp);
         const TableInst* table = inst->tables[pc->b];
         if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
@@ -682,20 +835,20 @@ ExecState Thread::Impl::run(Thread& thread) {
       // Reference instructions
       // =====================================================================
 
-      case Opcode::ref_null: *sp++ = 0; NEXT;  // null is 0 for both reference types
-      case Opcode::ref_is_null: UNARY(u64, a == 0);
-      case Opcode::ref_func: *sp++ = ref_of(inst->funcs[pc->a]); NEXT;
+      CASE(ref_null) *sp++ = 0; NEXT;  // null is 0 for both reference types
+      CASE(ref_is_null) UNARY(u64, a == 0);
+      CASE(ref_func) *sp++ = ref_of(inst->funcs[pc->a]); NEXT;
 
       // =====================================================================
       // Parametric instructions
       // =====================================================================
 
-      case Opcode::drop: sp -= pc->a; NEXT;
+      CASE(drop) sp -= pc->a; NEXT;
 
       // select: pop the condition, then val2; val1 is already where the
       // result goes, so only a zero condition copies val2 over it.
-      case Opcode::select:
-      case Opcode::select_t: {
+      CASE(select)
+      CASE(select_t) {
         const u32 c = from_cell<u32>(*--sp);
         const uint32_t n = pc->a;  // cells per operand: 1, or 2 for v128
         sp -= n;
@@ -707,19 +860,19 @@ ExecState Thread::Impl::run(Thread& thread) {
       // Variable instructions
       // =====================================================================
 
-      case Opcode::local_get: copy_value(sp, fp + pc->a, static_cast<uint32_t>(pc->b)); sp += pc->b; NEXT;
-      case Opcode::local_set: sp -= pc->b; copy_value(fp + pc->a, sp, static_cast<uint32_t>(pc->b)); NEXT;
-      case Opcode::local_tee: copy_value(fp + pc->a, sp - pc->b, static_cast<uint32_t>(pc->b)); NEXT;
+      CASE(local_get) copy_value(sp, fp + pc->a, static_cast<uint32_t>(pc->b)); sp += pc->b; NEXT;
+      CASE(local_set) sp -= pc->b; copy_value(fp + pc->a, sp, static_cast<uint32_t>(pc->b)); NEXT;
+      CASE(local_tee) copy_value(fp + pc->a, sp - pc->b, static_cast<uint32_t>(pc->b)); NEXT;
 
       // Globals live in the store (they may be shared through imports).
-      case Opcode::global_get: {
+      CASE(global_get) {
         const GlobalInst* g = inst->globals[pc->a];
         const uint32_t n = cells_of(g->type.type);
         copy_value(sp, g->cells, n);
         sp += n;
       }
         NEXT;
-      case Opcode::global_set: {
+      CASE(global_set) {
         GlobalInst* g = inst->globals[pc->a];
         const uint32_t n = cells_of(g->type.type);
         sp -= n;
@@ -732,14 +885,14 @@ ExecState Thread::Impl::run(Thread& thread) {
       // before anything is written.
       // =====================================================================
 
-      case Opcode::table_get: {
+      CASE(table_get) {
         const TableInst* t = inst->tables[pc->a];
         const u32 i = from_cell<u32>(sp[-1]);
         if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
         sp[-1] = t->elems[i];
       }
         NEXT;
-      case Opcode::table_set: {
+      CASE(table_set) {
         TableInst* t = inst->tables[pc->a];
         const Ref r = sp[-1];
         const u32 i = from_cell<u32>(sp[-2]);
@@ -748,10 +901,10 @@ ExecState Thread::Impl::run(Thread& thread) {
         t->elems[i] = r;
       }
         NEXT;
-      case Opcode::table_size: *sp++ = to_cell(static_cast<u32>(inst->tables[pc->a]->elems.size())); NEXT;
+      CASE(table_size) *sp++ = to_cell(static_cast<u32>(inst->tables[pc->a]->elems.size())); NEXT;
 
       // table.grow (init, n): the old size, or -1 (as an i32) on failure.
-      case Opcode::table_grow: {
+      CASE(table_grow) {
         const u32 n = from_cell<u32>(*--sp);
         const Ref init = sp[-1];
         const int64_t old = inst->tables[pc->a]->grow(n, init, config.max_table_elems);
@@ -760,7 +913,7 @@ ExecState Thread::Impl::run(Thread& thread) {
         NEXT;
 
       // table.fill (i, val, n)
-      case Opcode::table_fill: {
+      CASE(table_fill) {
         TableInst* t = inst->tables[pc->a];
         const u32 n = from_cell<u32>(sp[-1]);
         const Ref val = sp[-2];
@@ -773,7 +926,7 @@ ExecState Thread::Impl::run(Thread& thread) {
 
       // table.copy (d, s, n): the ranges may overlap; copy as if through a
       // temporary buffer (memmove).
-      case Opcode::table_copy: {
+      CASE(table_copy) {
         TableInst* dst = inst->tables[pc->a];
         const TableInst* src = inst->tables[pc->b];
         const u32 n = from_cell<u32>(sp[-1]);
@@ -788,7 +941,7 @@ ExecState Thread::Impl::run(Thread& thread) {
 
       // table.init (d, s, n): from a passive element segment (a dropped
       // segment has length 0, so only n = 0 at s = 0 succeeds).
-      case Opcode::table_init: {
+      CASE(table_init) {
         const std::vector<Ref>& seg = inst->elems[pc->a];
         TableInst* t = inst->tables[pc->b];
         const u32 n = from_cell<u32>(sp[-1]);
@@ -800,41 +953,41 @@ ExecState Thread::Impl::run(Thread& thread) {
         std::copy_n(seg.begin() + s, n, t->elems.begin() + d);
       }
         NEXT;
-      case Opcode::elem_drop: inst->elems[pc->a].clear(); NEXT;
+      CASE(elem_drop) inst->elems[pc->a].clear(); NEXT;
 
       // =====================================================================
       // Memory instructions
       // =====================================================================
 
-      case Opcode::i32_load:     LOAD(u32, u32);
-      case Opcode::i64_load:     LOAD(u64, u64);
-      case Opcode::f32_load:     LOAD(u32, u32);  // floats move as bits
-      case Opcode::f64_load:     LOAD(u64, u64);
-      case Opcode::i32_load8_s:  LOAD(int8_t, i32);
-      case Opcode::i32_load8_u:  LOAD(uint8_t, u32);
-      case Opcode::i32_load16_s: LOAD(int16_t, i32);
-      case Opcode::i32_load16_u: LOAD(uint16_t, u32);
-      case Opcode::i64_load8_s:  LOAD(int8_t, i64);
-      case Opcode::i64_load8_u:  LOAD(uint8_t, u64);
-      case Opcode::i64_load16_s: LOAD(int16_t, i64);
-      case Opcode::i64_load16_u: LOAD(uint16_t, u64);
-      case Opcode::i64_load32_s: LOAD(int32_t, i64);
-      case Opcode::i64_load32_u: LOAD(uint32_t, u64);
-      case Opcode::i32_store:    STORE(u32, u32);
-      case Opcode::i64_store:    STORE(u64, u64);
-      case Opcode::f32_store:    STORE(u32, u32);
-      case Opcode::f64_store:    STORE(u64, u64);
-      case Opcode::i32_store8:   STORE(uint8_t, u32);
-      case Opcode::i32_store16:  STORE(uint16_t, u32);
-      case Opcode::i64_store8:   STORE(uint8_t, u64);
-      case Opcode::i64_store16:  STORE(uint16_t, u64);
-      case Opcode::i64_store32:  STORE(uint32_t, u64);
+      CASE(i32_load)     LOAD(u32, u32);
+      CASE(i64_load)     LOAD(u64, u64);
+      CASE(f32_load)     LOAD(u32, u32);  // floats move as bits
+      CASE(f64_load)     LOAD(u64, u64);
+      CASE(i32_load8_s)  LOAD(int8_t, i32);
+      CASE(i32_load8_u)  LOAD(uint8_t, u32);
+      CASE(i32_load16_s) LOAD(int16_t, i32);
+      CASE(i32_load16_u) LOAD(uint16_t, u32);
+      CASE(i64_load8_s)  LOAD(int8_t, i64);
+      CASE(i64_load8_u)  LOAD(uint8_t, u64);
+      CASE(i64_load16_s) LOAD(int16_t, i64);
+      CASE(i64_load16_u) LOAD(uint16_t, u64);
+      CASE(i64_load32_s) LOAD(int32_t, i64);
+      CASE(i64_load32_u) LOAD(uint32_t, u64);
+      CASE(i32_store)    STORE(u32, u32);
+      CASE(i64_store)    STORE(u64, u64);
+      CASE(f32_store)    STORE(u32, u32);
+      CASE(f64_store)    STORE(u64, u64);
+      CASE(i32_store8)   STORE(uint8_t, u32);
+      CASE(i32_store16)  STORE(uint16_t, u32);
+      CASE(i64_store8)   STORE(uint8_t, u64);
+      CASE(i64_store16)  STORE(uint16_t, u64);
+      CASE(i64_store32)  STORE(uint32_t, u64);
 
-      case Opcode::memory_size: *sp++ = to_cell(static_cast<u32>(inst->memories[pc->a]->pages())); NEXT;
+      CASE(memory_size) *sp++ = to_cell(static_cast<u32>(inst->memories[pc->a]->pages())); NEXT;
 
       // memory.grow: the old size in pages, or -1 (as an i32). The bytes may
       // move, so the memory registers are reloaded.
-      case Opcode::memory_grow: {
+      CASE(memory_grow) {
         const u32 delta = from_cell<u32>(sp[-1]);
         const int64_t old = inst->memories[pc->a]->grow(delta, config.max_memory_pages);
         sp[-1] = to_cell(static_cast<u32>(old));
@@ -844,7 +997,7 @@ ExecState Thread::Impl::run(Thread& thread) {
 
       // Bulk memory (d, ..., n): the whole range is checked first, so a
       // trapping instruction writes nothing; n = 0 exactly at the end is fine.
-      case Opcode::memory_fill: {
+      CASE(memory_fill) {
         MemoryInst* m = inst->memories[pc->a];
         const u32 n = from_cell<u32>(sp[-1]);
         const uint8_t val = static_cast<uint8_t>(sp[-2]);
@@ -854,7 +1007,7 @@ ExecState Thread::Impl::run(Thread& thread) {
         if (n != 0) std::memset(m->data.data() + d, val, n);
       }
         NEXT;
-      case Opcode::memory_copy: {  // overlapping ranges: memmove
+      CASE(memory_copy) {  // overlapping ranges: memmove
         MemoryInst* dst = inst->memories[pc->a];
         const MemoryInst* src = inst->memories[pc->b];
         const u32 n = from_cell<u32>(sp[-1]);
@@ -866,7 +1019,7 @@ ExecState Thread::Impl::run(Thread& thread) {
         if (n != 0) std::memmove(dst->data.data() + d, src->data.data() + s, n);
       }
         NEXT;
-      case Opcode::memory_init: {  // from a passive data segment
+      CASE(memory_init) {  // from a passive data segment
         const DataSegment& seg = inst->module->datas[pc->a];
         MemoryInst* m = inst->memories[pc->b];
         const uint64_t len = inst->data_dropped[pc->a] ? 0 : seg.bytes_size;  // dropped: empty
@@ -878,186 +1031,140 @@ ExecState Thread::Impl::run(Thread& thread) {
         if (n != 0) std::memcpy(m->data.data() + d, inst->module->bytes.data() + seg.bytes_offset + s, n);
       }
         NEXT;
-      case Opcode::data_drop: inst->data_dropped[pc->a] = true; NEXT;
+      CASE(data_drop) inst->data_dropped[pc->a] = true; NEXT;
 
       // =====================================================================
       // Numeric instructions
       // =====================================================================
 
       // Constants: the bits are in the instruction.
-      case Opcode::i32_const: *sp++ = static_cast<u32>(pc->b); NEXT;
-      case Opcode::i64_const: *sp++ = pc->b; NEXT;
-      case Opcode::f32_const: *sp++ = static_cast<u32>(pc->b); NEXT;
-      case Opcode::f64_const: *sp++ = pc->b; NEXT;
+      CASE(i32_const) *sp++ = static_cast<u32>(pc->b); NEXT;
+      CASE(i64_const) *sp++ = pc->b; NEXT;
+      CASE(f32_const) *sp++ = static_cast<u32>(pc->b); NEXT;
+      CASE(f64_const) *sp++ = pc->b; NEXT;
 
-      // Comparisons push an i32: 1 for true, 0 for false. Integers are bit
-      // patterns; the operator says whether to compare them signed (i32,
-      // i64) or unsigned (u32, u64). Float comparisons with a NaN are false,
-      // except `ne`, which is true: exactly C++'s operators.
-      case Opcode::i32_eqz: UNARY(u32, a == 0);
-      case Opcode::i32_eq:   BINARY(u32, a == b);
-      case Opcode::i32_ne:   BINARY(u32, a != b);
-      case Opcode::i32_lt_s: BINARY(i32, a < b);
-      case Opcode::i32_lt_u: BINARY(u32, a < b);
-      case Opcode::i32_gt_s: BINARY(i32, a > b);
-      case Opcode::i32_gt_u: BINARY(u32, a > b);
-      case Opcode::i32_le_s: BINARY(i32, a <= b);
-      case Opcode::i32_le_u: BINARY(u32, a <= b);
-      case Opcode::i32_ge_s: BINARY(i32, a >= b);
-      case Opcode::i32_ge_u: BINARY(u32, a >= b);
-      case Opcode::i64_eqz: UNARY(u64, a == 0);
-      case Opcode::i64_eq:   BINARY(u64, a == b);
-      case Opcode::i64_ne:   BINARY(u64, a != b);
-      case Opcode::i64_lt_s: BINARY(i64, a < b);
-      case Opcode::i64_lt_u: BINARY(u64, a < b);
-      case Opcode::i64_gt_s: BINARY(i64, a > b);
-      case Opcode::i64_gt_u: BINARY(u64, a > b);
-      case Opcode::i64_le_s: BINARY(i64, a <= b);
-      case Opcode::i64_le_u: BINARY(u64, a <= b);
-      case Opcode::i64_ge_s: BINARY(i64, a >= b);
-      case Opcode::i64_ge_u: BINARY(u64, a >= b);
-      case Opcode::f32_eq: BINARY(f32, a == b);
-      case Opcode::f32_ne: BINARY(f32, a != b);
-      case Opcode::f32_lt: BINARY(f32, a < b);
-      case Opcode::f32_gt: BINARY(f32, a > b);
-      case Opcode::f32_le: BINARY(f32, a <= b);
-      case Opcode::f32_ge: BINARY(f32, a >= b);
-      case Opcode::f64_eq: BINARY(f64, a == b);
-      case Opcode::f64_ne: BINARY(f64, a != b);
-      case Opcode::f64_lt: BINARY(f64, a < b);
-      case Opcode::f64_gt: BINARY(f64, a > b);
-      case Opcode::f64_le: BINARY(f64, a <= b);
-      case Opcode::f64_ge: BINARY(f64, a >= b);
+      // The binary operators that are one C++ expression (comparisons,
+      // arithmetic, bitwise operators, shifts) are listed, with their
+      // semantics, in interp/binops.def; each row becomes one handler:
+      //   CASE(i32_add) BINARY(u32, a + b);
+      // Comparisons push an i32: 1 for true, 0 for false.
+#define OP2(name, T, expr) CASE(name) BINARY(T, expr);
+#include "interp/binops.def"
+      CASE(i32_eqz) UNARY(u32, a == 0);
+      CASE(i64_eqz) UNARY(u64, a == 0);
 
       // Integer arithmetic wraps around (modulo 2^N): done on unsigned
-      // types, where C++ defines wrapping.
-      case Opcode::i32_clz:    UNARY(u32, num::iclz(a));
-      case Opcode::i32_ctz:    UNARY(u32, num::ictz(a));
-      case Opcode::i32_popcnt: UNARY(u32, num::ipopcnt(a));
-      case Opcode::i32_add:    BINARY(u32, a + b);
-      case Opcode::i32_sub:    BINARY(u32, a - b);
-      case Opcode::i32_mul:    BINARY(u32, a * b);
-      case Opcode::i32_div_s:  BINARY_TRAPPING(i32, num::idiv_s);
-      case Opcode::i32_div_u:  BINARY_TRAPPING(u32, num::idiv_u);
-      case Opcode::i32_rem_s:  BINARY_TRAPPING(i32, num::irem_s);
-      case Opcode::i32_rem_u:  BINARY_TRAPPING(u32, num::irem_u);
-      case Opcode::i32_and:    BINARY(u32, a & b);
-      case Opcode::i32_or:     BINARY(u32, a | b);
-      case Opcode::i32_xor:    BINARY(u32, a ^ b);
-      case Opcode::i32_shl:    BINARY(u32, num::ishl(a, b));
-      case Opcode::i32_shr_s:  BINARY(u32, num::ishr_s(a, b));
-      case Opcode::i32_shr_u:  BINARY(u32, num::ishr_u(a, b));
-      case Opcode::i32_rotl:   BINARY(u32, num::irotl(a, b));
-      case Opcode::i32_rotr:   BINARY(u32, num::irotr(a, b));
-      case Opcode::i64_clz:    UNARY(u64, num::iclz(a));
-      case Opcode::i64_ctz:    UNARY(u64, num::ictz(a));
-      case Opcode::i64_popcnt: UNARY(u64, num::ipopcnt(a));
-      case Opcode::i64_add:    BINARY(u64, a + b);
-      case Opcode::i64_sub:    BINARY(u64, a - b);
-      case Opcode::i64_mul:    BINARY(u64, a * b);
-      case Opcode::i64_div_s:  BINARY_TRAPPING(i64, num::idiv_s);
-      case Opcode::i64_div_u:  BINARY_TRAPPING(u64, num::idiv_u);
-      case Opcode::i64_rem_s:  BINARY_TRAPPING(i64, num::irem_s);
-      case Opcode::i64_rem_u:  BINARY_TRAPPING(u64, num::irem_u);
-      case Opcode::i64_and:    BINARY(u64, a & b);
-      case Opcode::i64_or:     BINARY(u64, a | b);
-      case Opcode::i64_xor:    BINARY(u64, a ^ b);
-      case Opcode::i64_shl:    BINARY(u64, num::ishl(a, b));
-      case Opcode::i64_shr_s:  BINARY(u64, num::ishr_s(a, b));
-      case Opcode::i64_shr_u:  BINARY(u64, num::ishr_u(a, b));
-      case Opcode::i64_rotl:   BINARY(u64, num::irotl(a, b));
-      case Opcode::i64_rotr:   BINARY(u64, num::irotr(a, b));
+      // types, where C++ defines wrapping. Division and remainder trap.
+      CASE(i32_clz)    UNARY(u32, num::iclz(a));
+      CASE(i32_ctz)    UNARY(u32, num::ictz(a));
+      CASE(i32_popcnt) UNARY(u32, num::ipopcnt(a));
+      CASE(i32_div_s)  BINARY_TRAPPING(i32, num::idiv_s);
+      CASE(i32_div_u)  BINARY_TRAPPING(u32, num::idiv_u);
+      CASE(i32_rem_s)  BINARY_TRAPPING(i32, num::irem_s);
+      CASE(i32_rem_u)  BINARY_TRAPPING(u32, num::irem_u);
+      CASE(i64_clz)    UNARY(u64, num::iclz(a));
+      CASE(i64_ctz)    UNARY(u64, num::ictz(a));
+      CASE(i64_popcnt) UNARY(u64, num::ipopcnt(a));
+      CASE(i64_div_s)  BINARY_TRAPPING(i64, num::idiv_s);
+      CASE(i64_div_u)  BINARY_TRAPPING(u64, num::idiv_u);
+      CASE(i64_rem_s)  BINARY_TRAPPING(i64, num::irem_s);
+      CASE(i64_rem_u)  BINARY_TRAPPING(u64, num::irem_u);
 
       // Float arithmetic: IEEE 754, round to nearest even. abs, neg and
       // copysign only touch the sign bit; see interp/numeric.h for NaNs.
-      case Opcode::f32_abs:      UNARY(f32, num::fabs(a));
-      case Opcode::f32_neg:      UNARY(f32, num::fneg(a));
-      case Opcode::f32_ceil:     UNARY(f32, num::fceil(a));
-      case Opcode::f32_floor:    UNARY(f32, num::ffloor(a));
-      case Opcode::f32_trunc:    UNARY(f32, num::ftrunc(a));
-      case Opcode::f32_nearest:  UNARY(f32, num::fnearest(a));
-      case Opcode::f32_sqrt:     UNARY(f32, num::fsqrt(a));
-      case Opcode::f32_add:      BINARY(f32, a + b);
-      case Opcode::f32_sub:      BINARY(f32, a - b);
-      case Opcode::f32_mul:      BINARY(f32, a * b);
-      case Opcode::f32_div:      BINARY(f32, a / b);
-      case Opcode::f32_min:      BINARY(f32, num::fmin(a, b));
-      case Opcode::f32_max:      BINARY(f32, num::fmax(a, b));
-      case Opcode::f32_copysign: BINARY(f32, num::fcopysign(a, b));
-      case Opcode::f64_abs:      UNARY(f64, num::fabs(a));
-      case Opcode::f64_neg:      UNARY(f64, num::fneg(a));
-      case Opcode::f64_ceil:     UNARY(f64, num::fceil(a));
-      case Opcode::f64_floor:    UNARY(f64, num::ffloor(a));
-      case Opcode::f64_trunc:    UNARY(f64, num::ftrunc(a));
-      case Opcode::f64_nearest:  UNARY(f64, num::fnearest(a));
-      case Opcode::f64_sqrt:     UNARY(f64, num::fsqrt(a));
-      case Opcode::f64_add:      BINARY(f64, a + b);
-      case Opcode::f64_sub:      BINARY(f64, a - b);
-      case Opcode::f64_mul:      BINARY(f64, a * b);
-      case Opcode::f64_div:      BINARY(f64, a / b);
-      case Opcode::f64_min:      BINARY(f64, num::fmin(a, b));
-      case Opcode::f64_max:      BINARY(f64, num::fmax(a, b));
-      case Opcode::f64_copysign: BINARY(f64, num::fcopysign(a, b));
+      CASE(f32_abs)      UNARY(f32, num::fabs(a));
+      CASE(f32_neg)      UNARY(f32, num::fneg(a));
+      CASE(f32_ceil)     UNARY(f32, num::fceil(a));
+      CASE(f32_floor)    UNARY(f32, num::ffloor(a));
+      CASE(f32_trunc)    UNARY(f32, num::ftrunc(a));
+      CASE(f32_nearest)  UNARY(f32, num::fnearest(a));
+      CASE(f32_sqrt)     UNARY(f32, num::fsqrt(a));
+      CASE(f64_abs)      UNARY(f64, num::fabs(a));
+      CASE(f64_neg)      UNARY(f64, num::fneg(a));
+      CASE(f64_ceil)     UNARY(f64, num::fceil(a));
+      CASE(f64_floor)    UNARY(f64, num::ffloor(a));
+      CASE(f64_trunc)    UNARY(f64, num::ftrunc(a));
+      CASE(f64_nearest)  UNARY(f64, num::fnearest(a));
+      CASE(f64_sqrt)     UNARY(f64, num::fsqrt(a));
 
       // Conversions.
-      case Opcode::i32_wrap_i64:      UNARY(u64, static_cast<u32>(a));  // keep the low 32 bits
-      case Opcode::i32_trunc_f32_s:   TRUNC(f32, i32);
-      case Opcode::i32_trunc_f32_u:   TRUNC(f32, u32);
-      case Opcode::i32_trunc_f64_s:   TRUNC(f64, i32);
-      case Opcode::i32_trunc_f64_u:   TRUNC(f64, u32);
-      case Opcode::i64_extend_i32_s:  UNARY(i32, static_cast<i64>(a));
-      case Opcode::i64_extend_i32_u:  UNARY(u32, static_cast<u64>(a));
-      case Opcode::i64_trunc_f32_s:   TRUNC(f32, i64);
-      case Opcode::i64_trunc_f32_u:   TRUNC(f32, u64);
-      case Opcode::i64_trunc_f64_s:   TRUNC(f64, i64);
-      case Opcode::i64_trunc_f64_u:   TRUNC(f64, u64);
-      case Opcode::f32_convert_i32_s: UNARY(i32, num::convert<f32>(a));
-      case Opcode::f32_convert_i32_u: UNARY(u32, num::convert<f32>(a));
-      case Opcode::f32_convert_i64_s: UNARY(i64, num::convert<f32>(a));
-      case Opcode::f32_convert_i64_u: UNARY(u64, num::convert<f32>(a));
-      case Opcode::f32_demote_f64:    UNARY(f64, num::demote(a));
-      case Opcode::f64_convert_i32_s: UNARY(i32, num::convert<f64>(a));
-      case Opcode::f64_convert_i32_u: UNARY(u32, num::convert<f64>(a));
-      case Opcode::f64_convert_i64_s: UNARY(i64, num::convert<f64>(a));
-      case Opcode::f64_convert_i64_u: UNARY(u64, num::convert<f64>(a));
-      case Opcode::f64_promote_f32:   UNARY(f32, num::promote(a));
+      CASE(i32_wrap_i64)      UNARY(u64, static_cast<u32>(a));  // keep the low 32 bits
+      CASE(i32_trunc_f32_s)   TRUNC(f32, i32);
+      CASE(i32_trunc_f32_u)   TRUNC(f32, u32);
+      CASE(i32_trunc_f64_s)   TRUNC(f64, i32);
+      CASE(i32_trunc_f64_u)   TRUNC(f64, u32);
+      CASE(i64_extend_i32_s)  UNARY(i32, static_cast<i64>(a));
+      CASE(i64_extend_i32_u)  UNARY(u32, static_cast<u64>(a));
+      CASE(i64_trunc_f32_s)   TRUNC(f32, i64);
+      CASE(i64_trunc_f32_u)   TRUNC(f32, u64);
+      CASE(i64_trunc_f64_s)   TRUNC(f64, i64);
+      CASE(i64_trunc_f64_u)   TRUNC(f64, u64);
+      CASE(f32_convert_i32_s) UNARY(i32, num::convert<f32>(a));
+      CASE(f32_convert_i32_u) UNARY(u32, num::convert<f32>(a));
+      CASE(f32_convert_i64_s) UNARY(i64, num::convert<f32>(a));
+      CASE(f32_convert_i64_u) UNARY(u64, num::convert<f32>(a));
+      CASE(f32_demote_f64)    UNARY(f64, num::demote(a));
+      CASE(f64_convert_i32_s) UNARY(i32, num::convert<f64>(a));
+      CASE(f64_convert_i32_u) UNARY(u32, num::convert<f64>(a));
+      CASE(f64_convert_i64_s) UNARY(i64, num::convert<f64>(a));
+      CASE(f64_convert_i64_u) UNARY(u64, num::convert<f64>(a));
+      CASE(f64_promote_f32)   UNARY(f32, num::promote(a));
       // Reinterpretations change the type, not the bits: cells hold bits
       // already, so there is nothing to do.
-      case Opcode::i32_reinterpret_f32:
-      case Opcode::i64_reinterpret_f64:
-      case Opcode::f32_reinterpret_i32:
-      case Opcode::f64_reinterpret_i64: NEXT;
+      CASE(i32_reinterpret_f32)
+      CASE(i64_reinterpret_f64)
+      CASE(f32_reinterpret_i32)
+      CASE(f64_reinterpret_i64) NEXT;
 
       // Sign extension (Wasm 2.0): extend the low 8/16/32 bits' sign.
-      case Opcode::i32_extend8_s:  UNARY(u32, num::iextend_s<int8_t>(a));
-      case Opcode::i32_extend16_s: UNARY(u32, num::iextend_s<int16_t>(a));
-      case Opcode::i64_extend8_s:  UNARY(u64, num::iextend_s<int8_t>(a));
-      case Opcode::i64_extend16_s: UNARY(u64, num::iextend_s<int16_t>(a));
-      case Opcode::i64_extend32_s: UNARY(u64, num::iextend_s<int32_t>(a));
+      CASE(i32_extend8_s)  UNARY(u32, num::iextend_s<int8_t>(a));
+      CASE(i32_extend16_s) UNARY(u32, num::iextend_s<int16_t>(a));
+      CASE(i64_extend8_s)  UNARY(u64, num::iextend_s<int8_t>(a));
+      CASE(i64_extend16_s) UNARY(u64, num::iextend_s<int16_t>(a));
+      CASE(i64_extend32_s) UNARY(u64, num::iextend_s<int32_t>(a));
 
       // Saturating truncation (Wasm 2.0): clamps instead of trapping.
-      case Opcode::i32_trunc_sat_f32_s: UNARY(f32, num::trunc_sat<i32>(a));
-      case Opcode::i32_trunc_sat_f32_u: UNARY(f32, num::trunc_sat<u32>(a));
-      case Opcode::i32_trunc_sat_f64_s: UNARY(f64, num::trunc_sat<i32>(a));
-      case Opcode::i32_trunc_sat_f64_u: UNARY(f64, num::trunc_sat<u32>(a));
-      case Opcode::i64_trunc_sat_f32_s: UNARY(f32, num::trunc_sat<i64>(a));
-      case Opcode::i64_trunc_sat_f32_u: UNARY(f32, num::trunc_sat<u64>(a));
-      case Opcode::i64_trunc_sat_f64_s: UNARY(f64, num::trunc_sat<i64>(a));
-      case Opcode::i64_trunc_sat_f64_u: UNARY(f64, num::trunc_sat<u64>(a));
+      CASE(i32_trunc_sat_f32_s) UNARY(f32, num::trunc_sat<i32>(a));
+      CASE(i32_trunc_sat_f32_u) UNARY(f32, num::trunc_sat<u32>(a));
+      CASE(i32_trunc_sat_f64_s) UNARY(f64, num::trunc_sat<i32>(a));
+      CASE(i32_trunc_sat_f64_u) UNARY(f64, num::trunc_sat<u32>(a));
+      CASE(i64_trunc_sat_f32_s) UNARY(f32, num::trunc_sat<i64>(a));
+      CASE(i64_trunc_sat_f32_u) UNARY(f32, num::trunc_sat<u64>(a));
+      CASE(i64_trunc_sat_f64_s) UNARY(f64, num::trunc_sat<i64>(a));
+      CASE(i64_trunc_sat_f64_u) UNARY(f64, num::trunc_sat<u64>(a));
+
+      // =====================================================================
+      // Superinstructions (loader/fuse.cpp): one handler does the work of a
+      // common sequence of 2 to 4 instructions, reading its operands straight
+      // from locals and constants instead of pushing them first. They are
+      // generated from interp/binops.def, e.g. for i32.add:
+      //   i32_add_sl  `local.get y; i32.add`           a from the stack
+      //   i32_add_sc  `i32.const c; i32.add`           a from the stack
+      //   i32_add_ll  `local.get x; local.get y; i32.add`
+      //   i32_add_lc  `local.get x; i32.const c; i32.add`
+      // and for comparisons br_if_i32_lt_s (`i32.lt_s; br_if`) with the
+      // same four operand variants.
+      // =====================================================================
+#define OP2_FUSED FUSED_OP2
+#define CMP_FUSED FUSED_CMP
+#define LOAD_FUSED FUSED_LOAD
+#include "interp/binops.def"
 
       // =====================================================================
       // Vector instructions (SIMD): 236 of them, each a pure function of
       // interp/simd.h named like its opcode, so their cases are generated:
-      //   case Opcode::i8x16_add: SIMD_none(i8x16_add, 110);
+      //   CASE(i8x16_add) SIMD_none(i8x16_add, 110);
       // =====================================================================
 #define X(name, text, prefix, code, imm, sig) \
-  case Opcode::name:                          \
+  CASE(name)                          \
     SIMD_##imm(name, code);
 #include "interp/opcodes_simd.def"
 #undef X
     }
-    ++pc;  // NEXT lands here
-    continue;
+#if !WASMSLOT_COMPUTED_GOTO
+    ++pc;  // only `case count_` (never emitted) lands here
+    DISPATCH();
+#endif
 
     // -----------------------------------------------------------------------
     // Calls (spec 4.4.8.x "call", 4.4.10 "Function Calls"). `callee` is set.
@@ -1073,7 +1180,7 @@ ExecState Thread::Impl::run(Thread& thread) {
         sp = args + host_results.size();
         RELOAD_MEMORY();  // the host may have grown (and moved) memory
         ++pc;
-        continue;
+        DISPATCH();
       }
       if (answer.kind == HostAnswer::Trap) {
         trap_message = std::move(answer.message);
@@ -1085,6 +1192,7 @@ ExecState Thread::Impl::run(Thread& thread) {
       // this call instruction.
       frames.back().pc = pc + 1;
       this->sp = static_cast<size_t>(args - bottom);
+      save_fuel(fuel);
       pending_cells = static_cast<uint32_t>(host_results.size());
       thread.pending_handle_ = answer.handle;
       thread.state_ = ExecState::Suspended;
@@ -1118,7 +1226,8 @@ ExecState Thread::Impl::run(Thread& thread) {
       sp = fp + code->local_cells;
       pc = code_start;
       RELOAD_MEMORY();  // the callee may belong to another instance
-      continue;
+      CONSUME_FUEL();
+      DISPATCH();
     }
 
     // -----------------------------------------------------------------------
@@ -1155,22 +1264,41 @@ ExecState Thread::Impl::run(Thread& thread) {
       sp = fp + code->local_cells;
       pc = code_start;
       RELOAD_MEMORY();  // the callee may belong to another instance
-      continue;
+      CONSUME_FUEL();
+      DISPATCH();
     }
   }
 
 trapped:
+  save_fuel(fuel);
   return trap(thread, std::move(trap_message));
 
+out_of_fuel:
+  // Like a suspension: the state stays, resume() continues at pc.
+  frames.back().pc = pc;
+  this->sp = static_cast<size_t>(sp - bottom);
+  save_fuel(0);
+  thread.trap_ = "out of fuel";
+  thread.state_ = ExecState::OutOfFuel;
+  return ExecState::OutOfFuel;
+
 finished:
+  save_fuel(fuel);
   this->sp = static_cast<size_t>(sp - bottom);
   return finish(thread);
 }
 
 #undef NEXT
+#undef CASE
+#undef DISPATCH
 #undef TRAP
 #undef BRANCH
 #undef KEEP
+#undef JUMP
+#undef OPERANDS
+#undef FUSED_OP2
+#undef FUSED_CMP
+#undef FUSED_LOAD
 #undef DROP
 #undef UNARY
 #undef BINARY

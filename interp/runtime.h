@@ -169,6 +169,9 @@ struct Config {
   uint64_t max_stack_cells = 1u << 20;     // value-stack cells per Thread (8 MiB)
   uint64_t max_memory_pages = kMaxPages;   // per memory
   uint64_t max_table_elems = 10000000;     // per table
+  // Fuel given to every new Thread (Thread::set_fuel); none: unmetered.
+  // Store::call with fuel fails with "out of fuel" when it runs out.
+  std::optional<uint64_t> fuel;
 };
 
 class Store {
@@ -216,6 +219,8 @@ enum class ExecState : uint8_t {
   Done,       // finished: results() holds the results
   Trapped,    // trapped: trap_message() says why
   Suspended,  // a host function answered Pending: pending_handle() names it
+  OutOfFuel,  // the thread's fuel ran out: trap_message() is "out of fuel";
+              // add_fuel() then resume() continues where it stopped
 };
 
 // A Thread executes one call at a time, on its own value stack and call stack,
@@ -238,6 +243,20 @@ class Thread {
   ExecState resume(std::span<const uint64_t> results);
   // After Suspended: the pending host function traps with `message`.
   ExecState resume_trap(std::string message);
+
+  // Fuel bounds how long a call runs. A metered Thread consumes one unit per
+  // wasm function call (return_call included) and per taken backward branch
+  // (one loop iteration); host calls are free. When a unit is needed and none
+  // is left, the Thread stops in state OutOfFuel, keeping its whole state
+  // like a suspension; add_fuel() and resume() continue it. An unmetered
+  // Thread (the default, unless Config::fuel is set) never stops. Fuel is a
+  // budget of the Thread, not of one call: invoke() does not refill it.
+  void set_fuel(std::optional<uint64_t> fuel);  // nullopt: unmetered
+  void add_fuel(uint64_t units);                // also makes the Thread metered
+  std::optional<uint64_t> fuel() const;         // what is left; nullopt: unmetered
+  // After OutOfFuel: continues (after Suspended with no result cells: the
+  // same as resume({})).
+  ExecState resume();
 
   ExecState state() const { return state_; }
   const std::vector<Value>& results() const { return results_; }

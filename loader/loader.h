@@ -46,7 +46,13 @@ Result<Module> decode(std::vector<uint8_t> bytes, const Features& = {}, const Mo
 // body into Func::code on the way.
 Status validate(Module& module, const Features& = {}, const ModuleLimits& = {});
 
-// decode + validate.
+// Rewrites one function's translated code into superinstructions (see
+// loader/fuse.cpp and interp/binops.def). load() does it to every function;
+// code fresh from validate() is the plain form that loader/module.h
+// documents, which the interpreter runs as well.
+void fuse(Code& code);
+
+// decode + validate + fuse.
 Result<std::shared_ptr<const Module>> load(std::vector<uint8_t> bytes, const Features& = {},
                                            const ModuleLimits& = {});
 

@@ -74,6 +74,13 @@ namespace wasmslot {
 //   ref_null, ref_is_null, unreachable and all numeric ops (SIMD ones
 //   included): no immediates
 // A function's code always ends with `return_`.
+//
+// Superinstructions. validate() produces exactly the form above; load() then
+// runs the fuser (loader/fuse.cpp), which replaces common sequences by
+// internal opcodes listed in interp/binops.def (`local.get x; i32.const c;
+// i32.add` becomes one i32_add_lc with a = x, b = c; `i32.lt_s; br_if L`
+// becomes br_if_i32_lt_s with a = L). Their immediates are documented next
+// to their handlers in interp/exec.cpp. The interpreter runs both forms.
 struct Instr {
   Opcode op;
   uint16_t reserved = 0;

@@ -15,6 +15,13 @@ const char* to_string(ValType t) {
   return "<invalid type>";  // only reachable from a corrupted ValType
 }
 
+std::optional<ValType> parse_val_type(std::string_view name) {
+  for (ValType t : {ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128,
+                    ValType::FuncRef, ValType::ExternRef})
+    if (name == to_string(t)) return t;
+  return std::nullopt;
+}
+
 // Written like the text format's signature, e.g. "(i32 i32) -> (i64)".
 std::string to_string(const FuncType& t) {
   auto list = [](const std::vector<ValType>& types) {

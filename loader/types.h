@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wasmslot {
@@ -30,6 +31,8 @@ inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::Ex
 inline uint32_t cells_of(ValType t) { return t == ValType::V128 ? 2 : 1; }
 
 const char* to_string(ValType t);  // "i32", "funcref", ...
+// The inverse of to_string(ValType): nullopt for anything else.
+std::optional<ValType> parse_val_type(std::string_view name);
 
 struct FuncType {
   std::vector<ValType> params;

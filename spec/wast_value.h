@@ -116,29 +116,8 @@ struct Expected {
 
 namespace detail {
 
-// The loader defines to_string(ValType); this header has its own so that it
-// does not depend on the loader being linked.
-inline const char* to_string_type(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-  }
-  return "?";
-}
-
 inline Result<ValType> parse_type(std::string_view t) {
-  if (t == "i32") return ValType::I32;
-  if (t == "i64") return ValType::I64;
-  if (t == "f32") return ValType::F32;
-  if (t == "f64") return ValType::F64;
-  if (t == "v128") return ValType::V128;
-  if (t == "funcref") return ValType::FuncRef;
-  if (t == "externref") return ValType::ExternRef;
+  if (auto type = parse_val_type(t)) return *type;
   return Error{"unknown value type \"" + std::string(t) + "\""};
 }
 
@@ -231,7 +210,7 @@ inline Result<Expected> parse(const json::Value& j, bool allow_patterns) {
     // Only the type: fine for references in expected results ("some
     // reference"); a number needs its value.
     if (allow_patterns && is_ref(*type)) { e.any_ref = true; return e; }
-    return Error{std::string("missing \"value\" for ") + to_string_type(*type)};
+    return Error{std::string("missing \"value\" for ") + to_string(*type)};
   }
   const std::string* s = val->as_string();
   if (!s) return Error{"\"value\" must be a string"};
@@ -395,7 +374,7 @@ inline std::string to_string(const Expected& e) {
   switch (e.type) {
     case ValType::F32:
     case ValType::F64:
-      if (e.nan[0] != NanPattern::None) return std::string(detail::to_string_type(e.type)) + ":" + detail::nan_text(e.nan[0]);
+      if (e.nan[0] != NanPattern::None) return std::string(to_string(e.type)) + ":" + detail::nan_text(e.nan[0]);
       return to_string(e.value);
     case ValType::V128: {
       std::string s = std::string("v128 ") + lanes_name(e.lanes) + ":";
@@ -407,7 +386,7 @@ inline std::string to_string(const Expected& e) {
     }
     case ValType::FuncRef:
     case ValType::ExternRef:
-      if (e.any_ref) return std::string(detail::to_string_type(e.type)) + ":<any non-null>";
+      if (e.any_ref) return std::string(to_string(e.type)) + ":<any non-null>";
       return to_string(e.value);
     default:
       return to_string(e.value);

@@ -307,3 +307,18 @@ TEST(Cli, Version) {
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("wasmslot ", 0), 0u) << r.out;
 }
+
+TEST(Cli, FuelStopsAnEndlessLoop) {
+  expect_error(run({"run", fixture("cli_limits.wasm"), "--invoke", "spin", "--fuel", "100000"}), 2,
+               "out of fuel");
+}
+
+TEST(Cli, MaxMemoryCapsMemoryGrow) {
+  // 3 pages allowed; the memory has 1: growing by 3 fails, by 2 succeeds.
+  expect_output(run({"run", fixture("cli_limits.wasm"), "--invoke", "grow", "3", "--max-memory",
+                     "196608"}),
+                "-1\n");
+  expect_output(run({"run", fixture("cli_limits.wasm"), "--invoke", "grow", "2", "--max-memory",
+                     "196608"}),
+                "1\n");
+}

@@ -1,11 +1,13 @@
 // wasmslot: the command line.
 //
 //   wasmslot run MODULE.wasm --invoke NAME [ARG...] [--async-import MOD.NAME=SPEC]...
+//   wasmslot run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... PROG.wasm [-- ARGS...]
 //   wasmslot validate MODULE.wasm
 //
 // Output discipline (ASYNC.md, "Command line"): results go to stdout, one value
 // per line, and nothing else ever does; any failure is exactly one line
 // `error: ...` on stderr and a non-zero exit status (see kUsage for the codes).
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -20,8 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include <csignal>
+
 #include "host/async.h"
 #include "host/value_text.h"
+#include "host/wasi.h"
 #include "loader/loader.h"
 #include "tools/import_spec.h"
 
@@ -41,6 +46,7 @@ constexpr const char* kUsage =
     "\n"
     "Usage:\n"
     "  wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
+    "  wasmslot run [OPTIONS] PROGRAM.wasm [OPTIONS] [-- ARGS...]   (WASI)\n"
     "  wasmslot validate MODULE.wasm\n"
     "  wasmslot --help | --version\n"
     "  wasmslot run --help      the options of run\n"
@@ -51,14 +57,23 @@ constexpr const char* kUsage =
     "\n"
     "Exit status: 0 success; 1 error (bad input, usage, module or import\n"
     "errors); 2 the wasm code trapped; 3 an asynchronous result was rejected,\n"
-    "timed out or cancelled. Errors are one line on stderr: `error: ...`.\n";
+    "timed out or cancelled; a WASI program's proc_exit code. Errors are one\n"
+    "line on stderr: `error: ...`.\n";
 
 constexpr const char* kRunUsage =
     "Usage: wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
+    "       wasmslot run [OPTIONS] PROGRAM.wasm [OPTIONS] [-- ARGS...]\n"
     "\n"
     "Instantiates MODULE and calls export NAME with the ARGs, as an asynchronous\n"
     "call in the module's form of the async import protocol, runs the event loop\n"
     "until the call finishes, and prints its results, one value per line.\n"
+    "\n"
+    "WASI: a module importing wasi_snapshot_preview1 gets all of it. Without\n"
+    "--invoke, PROGRAM's _start runs as a command: ARGS (after --) are its\n"
+    "arguments (argv[0] is PROGRAM as given), stdin, stdout and stderr are\n"
+    "wasmslot's own, and its proc_exit code is wasmslot's exit status. Files\n"
+    "are reachable only inside the --dir directories. poll_oneoff (sleeping)\n"
+    "and sched_yield suspend the call, so the loop runs other work meanwhile.\n"
     "\n"
     "  --invoke NAME         the export to call (default: _start)\n"
     "  ARG...                its arguments, read by its parameter types:\n"
@@ -67,6 +82,11 @@ constexpr const char* kRunUsage =
     "                        nan:0xPAYLOAD; v128 0x + 32 hex digits; refs null\n"
     "                        (externref: a number). Use -- before ARGs that\n"
     "                        start with --.\n"
+    "  --dir HOST[::GUEST]   WASI: preopen directory HOST, named GUEST in the\n"
+    "                        program (default: HOST); repeat for more. Paths\n"
+    "                        may not leave it (.., absolute, symbolic links)\n"
+    "  --env NAME=VALUE      WASI: an environment variable; repeat for more\n"
+    "  -- ARGS...            WASI (no --invoke): the program's arguments\n"
     "  --async-import MOD.NAME=SPEC\n"
     "                        make function import MOD.NAME asynchronous (repeat\n"
     "                        for each); imports not given are unknown:\n"
@@ -83,7 +103,12 @@ constexpr const char* kRunUsage =
     "                        replaced by the job's index 0..K-1; results print\n"
     "                        in job order. Suspending calls of a module with a\n"
     "                        __stack_pointer global (C, Rust) take turns: they\n"
-    "                        would share its stack in linear memory\n"
+    "                        would share its stack in linear memory.\n"
+    "                        A WASI command (no --invoke) runs as K instances,\n"
+    "                        each with its own memory and WASI state ({i} works\n"
+    "                        in its ARGS and --env values); their output leaves\n"
+    "                        line by line, so lines never mix; the exit status\n"
+    "                        is the first non-zero one in job order\n"
     "  --callback NAME       force the callback forms, with export NAME as the\n"
     "                        callback (NAME_error handles rejections)\n"
     "  --suspend             force the suspension form (form 3)\n"
@@ -93,10 +118,15 @@ constexpr const char* kRunUsage =
     "  --timeout MS          fail a call still running after MS milliseconds,\n"
     "                        suspensions included (exit status 3)\n"
     "  --max-slots N         capacity of the promise-slot table (default 65536)\n"
+    "  --fuel N              give each call N units of fuel (one per wasm call\n"
+    "                        and per loop iteration); running out traps with\n"
+    "                        `out of fuel` (default: unmetered)\n"
+    "  --max-memory BYTES    limit every linear memory to BYTES (rounded down\n"
+    "                        to 64 KiB pages): memory.grow beyond it returns -1\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 success; 1 error; 2 trap; 3 rejected, timed out or\n"
-    "cancelled.\n";
+    "cancelled; a WASI program's proc_exit code.\n";
 
 // Every failure leaves through here: one line on stderr.
 struct Failure {
@@ -171,7 +201,14 @@ struct RunOptions {
   bool suspend = false;
   std::optional<uint32_t> timeout_ms;
   uint32_t max_slots = PromiseSlots::kDefaultCapacity;
+  std::optional<uint64_t> fuel;       // --fuel: units of work per call
+  std::optional<uint64_t> max_memory;  // --max-memory: bytes per linear memory
   bool help = false;
+  // WASI
+  std::vector<WasiPreopen> dirs;
+  std::vector<std::string> env;
+  std::vector<std::string> program_args;  // after --, without --invoke
+  bool dashdash = false;
 };
 
 template <class T>
@@ -191,8 +228,15 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
         o.file = p;
         return Ok{};
       }
-      if (!o.invoke)
-        return Error{"unexpected argument '" + p + "': arguments come after --invoke NAME"};
+      if (!o.invoke) {
+        // After --, the arguments of a WASI program; before, a mistake.
+        if (only_positional) {
+          o.program_args.push_back(p);
+          return Ok{};
+        }
+        return Error{"unexpected argument '" + p +
+                     "': arguments come after --invoke NAME (or after -- for a WASI program)"};
+      }
       o.args.push_back(p);
       return Ok{};
     };
@@ -202,6 +246,7 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
     }
     if (a == "--") {
       only_positional = true;
+      o.dashdash = true;
       continue;
     }
     if (a == "-h" || a == "--help") {
@@ -252,12 +297,43 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
       uint32_t ms;
       if (!parse_count(*v, ms)) return Error{"--timeout " + *v + ": expected milliseconds"};
       o.timeout_ms = ms;
+    } else if (name == "--fuel") {
+      auto v = take();
+      if (!v) return v.error();
+      uint64_t n;
+      if (!parse_count(*v, n)) return Error{"--fuel " + *v + ": expected a count"};
+      o.fuel = n;
+    } else if (name == "--max-memory") {
+      auto v = take();
+      if (!v) return v.error();
+      uint64_t n;
+      if (!parse_count(*v, n)) return Error{"--max-memory " + *v + ": expected a size in bytes"};
+      o.max_memory = n;
     } else if (name == "--max-slots") {
       auto v = take();
       if (!v) return v.error();
       if (!parse_count(*v, o.max_slots) || o.max_slots == 0 || o.max_slots > kMaxSlotCapacity)
         return Error{"--max-slots " + *v + ": expected a count from 1 to " +
                      std::to_string(kMaxSlotCapacity)};
+    } else if (name == "--dir") {
+      auto v = take();
+      if (!v) return v.error();
+      WasiPreopen p;
+      if (auto sep = v->find("::"); sep != std::string::npos) {
+        p.host_path = v->substr(0, sep);
+        p.guest_path = v->substr(sep + 2);
+      } else {
+        p.host_path = p.guest_path = *v;
+      }
+      if (p.host_path.empty() || p.guest_path.empty())
+        return Error{"--dir " + *v + ": expected HOST or HOST::GUEST"};
+      o.dirs.push_back(p);
+    } else if (name == "--env") {
+      auto v = take();
+      if (!v) return v.error();
+      auto eq = v->find('=');
+      if (eq == std::string::npos || eq == 0) return Error{"--env " + *v + ": expected NAME=VALUE"};
+      o.env.push_back(*v);
     } else {
       return Error{"unknown option: " + name + " (see wasmslot run --help)"};
     }
@@ -281,6 +357,13 @@ const Import* find_import(const Module& module, const std::string& target) {
   return nullptr;
 }
 
+// A call's trap that is a WASI program's proc_exit: its exit code.
+std::optional<int> exit_code_of(const AsyncCall& c, const WasiCtx* wasi) {
+  if (!wasi || c.failure() != AsyncCall::Failure::Trap || !wasi->exit_code()) return std::nullopt;
+  if (c.message().rfind("proc_exit(", 0) != 0) return std::nullopt;
+  return static_cast<int>(*wasi->exit_code());
+}
+
 int cmd_run(const std::vector<std::string>& argv) {
   auto parsed = parse_run(argv);
   if (!parsed) return fail({kExitError, parsed.error().message});
@@ -295,7 +378,26 @@ int cmd_run(const std::vector<std::string>& argv) {
   if (!loaded) return fail({kExitError, loaded.error().message});
   std::shared_ptr<const Module> module = *loaded;
 
-  Store store;
+  // WASI: a module importing wasi_snapshot_preview1 gets it. Without --invoke
+  // it is a command: its _start runs, in one instance per job.
+  const bool wasi = WasiCtx::imported_by(*module);
+  if (!wasi) {
+    const char* what = !o.dirs.empty() ? "--dir" : !o.env.empty() ? "--env" : nullptr;
+    if (!what && !o.program_args.empty()) what = "program arguments (after --)";
+    if (what)
+      return fail({kExitError, std::string(what) + " given, but " + *o.file +
+                                   " does not import wasi_snapshot_preview1"});
+  }
+  const bool command = wasi && !o.invoke;
+  // Writing to a closed pipe is the program's EPIPE, not wasmslot's death.
+  if (wasi) std::signal(SIGPIPE, SIG_IGN);
+
+  Config config;
+  config.fuel = o.fuel;
+  if (o.max_memory) config.max_memory_pages = std::min<uint64_t>(*o.max_memory / kPageSize, kMaxPages);
+  Store store(config);
+  // Declared before the runtime, so they outlive everything it may still run.
+  std::vector<std::unique_ptr<WasiCtx>> wasis;
   AsyncRuntime rt(store, AsyncConfig{o.max_slots});
   auto errors = std::make_shared<HostErrors>();
 
@@ -320,9 +422,37 @@ int cmd_run(const std::vector<std::string>& argv) {
     imports.add(imp->module, imp->name, e);
   }
 
-  auto inst = store.instantiate(module, imports);
-  if (!inst) return fail({kExitError, inst.error().message});
-  Instance& instance = **inst;
+  // The instances: one per job for a WASI command (each with its own memory
+  // and WASI state), else one that every job calls.
+  const uint32_t n_instances = command ? o.jobs : 1;
+  std::vector<Instance*> instances;
+  std::vector<WasiCtx*> wasi_of;  // per instance, null without WASI
+  for (uint32_t i = 0; i < n_instances; ++i) {
+    Imports imp = imports;
+    WasiCtx* w = nullptr;
+    if (wasi) {
+      WasiConfig cfg;
+      cfg.args.push_back(*o.file);
+      for (const auto& a : o.program_args) cfg.args.push_back(replace_index(a, i));
+      for (const auto& e : o.env) cfg.env.push_back(replace_index(e, i));
+      cfg.preopens = o.dirs;
+      cfg.line_buffered_output = o.jobs > 1;  // concurrent programs: whole lines only
+      cfg.async = &rt;
+      auto ctx = WasiCtx::create(std::move(cfg));
+      if (!ctx) return fail({kExitError, "--dir: " + ctx.error().message});
+      wasis.push_back(std::move(*ctx));
+      w = wasis.back().get();
+      w->define(store, imp);
+    }
+    auto inst = store.instantiate(module, imp);
+    if (!inst) {
+      if (w && w->exit_code()) return static_cast<int>(*w->exit_code());  // proc_exit in the start function
+      return fail({kExitError, inst.error().message});
+    }
+    instances.push_back(*inst);
+    wasi_of.push_back(w);
+  }
+  Instance& instance = *instances[0];
 
   // The export and its arguments.
   std::string name = o.invoke.value_or("_start");
@@ -368,6 +498,21 @@ int cmd_run(const std::vector<std::string>& argv) {
       return fail({kExitError, "--async-import " + spec.target + "=" + spec.text + ": " + v.error().message});
   }
 
+  // A WASI reactor (a module with _initialize) is initialised before the
+  // export is called.
+  if (wasi && name != "_initialize" && name != "_start" && instance.get_func("_initialize")) {
+    auto init = rt.start(instance, "_initialize", {}, copts);
+    if (!init) return fail({kExitError, init.error().message});
+    rt.run_until_done(*init);
+    const AsyncCall& c = **init;
+    if (c.state() != AsyncCall::State::Done) {
+      if (auto code = exit_code_of(c, wasi_of[0])) return *code;
+      return fail({c.failure() == AsyncCall::Failure::Trap ? kExitTrap : kExitError,
+                   "_initialize: " + std::string(c.failure() == AsyncCall::Failure::Trap ? "trap: " : "") +
+                       c.message()});
+    }
+  }
+
   std::vector<CallPtr> calls;
   calls.reserve(o.jobs);
   for (uint32_t j = 0; j < o.jobs; ++j) {
@@ -379,18 +524,27 @@ int cmd_run(const std::vector<std::string>& argv) {
         return fail({kExitError, "argument " + std::to_string(k + 1) + " of " + name + ": " + v.error().message});
       args.push_back(*v);
     }
-    auto call = rt.start(instance, name, args, copts);
+    auto call = rt.start(command ? *instances[j] : instance, name, args, copts);
     if (!call) return fail({kExitError, call.error().message});
+    // A finished program's last partial line leaves with it.
+    if (command && wasi_of[j]) (*call)->on_done([w = wasi_of[j]](AsyncCall&) { w->flush(); });
     calls.push_back(*call);
   }
 
   rt.loop().run();
   // The loop is idle: a call still running waits for a slot nothing can settle.
   for (auto& c : calls) rt.run_until_done(c);
+  for (auto& w : wasis) w->flush();
 
+  // The first job (in job order) that did not succeed decides the status: a
+  // WASI program's proc_exit code, or an error line.
   for (size_t j = 0; j < calls.size(); ++j) {
     const AsyncCall& c = *calls[j];
     if (c.state() == AsyncCall::State::Done) continue;
+    if (auto code = exit_code_of(c, wasi_of[command ? j : 0])) {
+      if (*code != 0) return *code;
+      continue;  // proc_exit(0): a success without results
+    }
     std::string prefix = calls.size() > 1 ? "job " + std::to_string(j) + ": " : "";
     if (errors->first) return fail({kExitError, prefix + *errors->first});
     switch (c.failure()) {
