@@ -6,13 +6,15 @@
 // script is empty).
 //
 // The script, read a byte at a time (0 once it runs out), makes up to
-// kMaxCalls calls of provably bounded exported functions (harness.h) on ONE
-// instance, so memory, tables and globals carry over from call to call. Each
+// kMaxCalls calls of exported functions on ONE instance, so memory, tables and globals carry over from call to call. Each
 // call takes arguments drawn from a table of interesting values or from raw
 // script bytes, and decides how the stub imports answer: zeros, script
 // values, a trap, Pending (the Thread suspends; the script then resumes it
 // with values, makes the import trap, or abandons the call by starting the
 // next one on the same Thread), or a re-entrant call back into an export.
+// Calls are metered: each gets some fuel from the input's budget
+// (harness.h); when a call runs out, the script adds more and resumes it, or
+// abandons it.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -73,7 +75,8 @@ uint64_t pick(Script& s) {
 struct State {
   Script script;
   Store* store = nullptr;
-  std::vector<FuncInst*> callable;  // bounded exported functions
+  std::vector<FuncInst*> callable;  // the exported functions
+  uint64_t fuel_left = fuzz::kFuelPerInput;
   uint8_t import_mode = 0;      // < 128: every import answers this way; else per call
   const FuncType* pending = nullptr;  // the import that answered Pending last
   int reentry = 0;
@@ -124,7 +127,7 @@ HostAnswer on_import(State& st, HostCall& c) {
         ++st.reentry;
         FuncInst* g = st.callable[st.script.byte() % st.callable.size()];
         Thread inner(*st.store);
-        run_call(st, g, inner);
+        run_call(st, g, inner);  // takes its fuel from the same budget
         --st.reentry;
       }
       fill_results(st.script, c.func.type, c.results);
@@ -139,13 +142,27 @@ void check_outcome(const FuncInst* f, const Thread& t) {
       if (t.results()[i].type != f->type.results[i]) __builtin_trap();
 }
 
-// One call, through its suspensions. Returns with the Thread Done, Trapped,
-// or (abandoned) Suspended.
+// Takes up to `want` units from the input's fuel budget.
+uint64_t take_fuel(State& st, uint64_t want) {
+  const uint64_t n = std::min(want, st.fuel_left);
+  st.fuel_left -= n;
+  return n;
+}
+
+// One call, through its suspensions and refuellings. Returns with the Thread
+// Done, Trapped, or (abandoned) Suspended or OutOfFuel.
 void run_call(State& st, FuncInst* f, Thread& thread) {
   std::vector<Value> args = make_args(st.script, f->type);
+  thread.set_fuel(take_fuel(st, fuzz::kFuelPerCall));
   ExecState s = thread.invoke(f, args);
-  for (int r = 0; s == ExecState::Suspended && r < kMaxResumes; ++r) {
+  for (int r = 0; (s == ExecState::Suspended || s == ExecState::OutOfFuel) && r < kMaxResumes; ++r) {
     const uint8_t how = st.script.byte();
+    if (s == ExecState::OutOfFuel) {
+      if (how % 4 == 3 || st.fuel_left == 0) return;  // abandoned
+      thread.add_fuel(take_fuel(st, 1 + st.script.byte() * 4u));
+      s = thread.resume();
+      continue;
+    }
     if (how % 8 == 7) return;  // abandoned: the next invoke on this Thread drops it
     if (how % 8 == 6) {
       s = thread.resume_trap("fuzz: rejected");
@@ -174,12 +191,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto loaded = load(std::vector<uint8_t>(data, data + n), Features{}, fuzz::fuzz_module_limits());
   if (!loaded) return 0;
   std::shared_ptr<const Module> module = *loaded;
-  fuzz::WorkBound bound(*module);
-  if (module->start && !bound.bounded(*module->start, fuzz::kCallBudget)) {
-    auto copy = std::make_shared<Module>(*module);
-    copy->start.reset();
-    module = copy;
-  }
 
   Store store(fuzz::fuzz_config());
   State st{Script{data + n, size - n}};
@@ -188,15 +199,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   HostFunc fn = [&st](HostCall& c) { return on_import(st, c); };
   if (!fuzz::stub_imports(store, *module, imports, fn)) return 0;
   auto inst = store.instantiate(module, imports);
+  if (!inst && module->start) {
+    module = fuzz::without_start(module);
+    inst = store.instantiate(module, imports);
+  }
   if (!inst) return 0;
 
   for (const Export& e : module->exports)
-    if (e.kind == ExternKind::Func && bound.bounded(e.index, fuzz::kCallBudget / 8))
+    if (e.kind == ExternKind::Func)
       if (FuncInst* f = (*inst)->get_func(e.name)) st.callable.push_back(f);
   if (st.callable.empty()) return 0;
 
   Thread thread(store);
-  for (int i = 0; i < kMaxCalls && !st.script.empty(); ++i) {
+  for (int i = 0; i < kMaxCalls && !st.script.empty() && st.fuel_left > 0; ++i) {
     FuncInst* f = st.callable[st.script.byte() % st.callable.size()];
     st.import_mode = st.script.byte();
     run_call(st, f, thread);

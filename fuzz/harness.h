@@ -1,15 +1,9 @@
 // Shared pieces of the fuzz targets, the malformed-input test and the
 // differential driver: limits small enough that one input runs in
-// milliseconds, stub imports for any module, and a static bound on how much
-// work a call can do.
+// milliseconds, and stub imports for any module.
 //
-// Why a static bound: the interpreter has no fuel (instruction budget) and no
-// way to interrupt a running Thread yet, so a module with a loop can run
-// forever, which a fuzzer would report as a timeout, not as a bug. Until fuel
-// exists, a function is only *run* when its translated code proves that it
-// terminates quickly (see work_bound below); everything else about the module
-// (decoding, validation, translation, instantiation without the start
-// function) is still exercised. SECURITY.md lists this as a known gap.
+// Every call runs metered (Config::fuel): an endless loop or recursion stops
+// with ExecState::OutOfFuel instead of hanging the fuzzer.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +17,9 @@
 
 namespace wasmslot::fuzz {
 
+constexpr uint64_t kFuelPerCall = 2000;
+constexpr uint64_t kFuelPerInput = 20000;
+
 // Loader limits for fuzzing: well below the defaults so that a few bytes
 // cannot ask for gigabytes (the loader checks counts against the bytes left,
 // but sizes of tables and memories are only numbers).
@@ -33,9 +30,11 @@ inline ModuleLimits fuzz_module_limits() {
 }
 
 // Store limits: a shallow call stack, a small value stack, 16 pages (1 MiB)
-// per memory, 64 Ki table elements.
+// per memory, 64 Ki table elements, and fuel for every Thread (the start
+// function's included).
 inline Config fuzz_config() {
   Config c;
+  c.fuel = kFuelPerCall;
   c.max_call_depth = 200;
   c.max_stack_cells = 1u << 16;
   c.max_memory_pages = 16;
@@ -100,109 +99,17 @@ inline bool stub_imports(Store& store, const Module& m, Imports& imports, HostFu
   return true;
 }
 
-// An upper bound of the instructions one call of each function executes,
-// computed on the translated code, or kUnbounded. A function is bounded when
-// its code has no backward branch (no loop can iterate) and everything it may
-// call is bounded, with no recursion: direct calls name their callee;
-// call_indirect may reach any defined function of the same type (imported
-// functions are host stubs, cost 1). Bulk memory and table operations cost
-// a flat amount: their length is capped by the store's limits.
-class WorkBound {
- public:
-  static constexpr uint64_t kUnbounded = UINT64_MAX;
-
-  explicit WorkBound(const Module& m) : m_(m), cost_(m.funcs.size(), kUnknown) {}
-
-  // Bound of the function with index `func_index` in the function index space.
-  uint64_t of(uint32_t func_index) {
-    if (func_index < m_.num_imported_funcs) return 1;
-    const uint32_t i = func_index - m_.num_imported_funcs;
-    if (i >= m_.funcs.size()) return kUnbounded;
-    return compute(i);
-  }
-
-  bool bounded(uint32_t func_index, uint64_t budget) {
-    const uint64_t c = of(func_index);
-    return c != kUnbounded && c <= budget;
-  }
-
- private:
-  static constexpr uint64_t kUnknown = UINT64_MAX - 1;
-  static constexpr uint64_t kVisiting = UINT64_MAX - 2;
-  static constexpr uint64_t kCap = uint64_t{1} << 40;  // saturate here
-  static constexpr uint64_t kBulkCost = 1u << 12;
-
-  static uint64_t add(uint64_t a, uint64_t b) {
-    if (a == kUnbounded || b == kUnbounded) return kUnbounded;
-    return std::min(kCap, a + b);
-  }
-
-  uint64_t compute(uint32_t i) {
-    uint64_t& slot = cost_[i];
-    if (slot == kVisiting) return kUnbounded;  // recursion
-    if (slot != kUnknown) return slot;
-    if (depth_ >= 256) return kUnbounded;  // keeps this analysis off deep native recursion
-    ++depth_;
-    slot = kVisiting;
-    const Code& code = m_.funcs[i].code;
-    uint64_t total = code.instrs.size();
-    for (size_t pc = 0; pc < code.instrs.size() && total != kUnbounded; ++pc) {
-      const Instr& in = code.instrs[pc];
-      switch (in.op) {
-        case Opcode::br:
-        case Opcode::br_if:
-        case Opcode::br_unless:
-          if (in.a <= pc) total = kUnbounded;
-          break;
-        case Opcode::br_table:
-          for (uint64_t k = 0; k <= in.b && total != kUnbounded; ++k) {
-            const uint64_t e = uint64_t{in.a} + k;
-            if (e >= code.br_tables.size() || code.br_tables[e].target <= pc) total = kUnbounded;
-          }
-          break;
-        case Opcode::call:
-        case Opcode::return_call:
-          total = add(total, of(in.a));
-          break;
-        case Opcode::call_indirect:
-        case Opcode::return_call_indirect: {
-          if (in.a >= m_.types.size()) {
-            total = kUnbounded;
-            break;
-          }
-          uint64_t worst = 1;  // a host stub, or a trap
-          for (uint32_t j = 0; j < m_.funcs.size() && worst != kUnbounded; ++j)
-            if (m_.funcs[j].type_index < m_.types.size() &&
-                m_.types[m_.funcs[j].type_index] == m_.types[in.a])
-              worst = std::max(worst, compute(j));
-          total = add(total, worst);
-          break;
-        }
-        case Opcode::memory_fill:
-        case Opcode::memory_copy:
-        case Opcode::memory_init:
-        case Opcode::table_fill:
-        case Opcode::table_copy:
-        case Opcode::table_init:
-        case Opcode::table_grow:
-        case Opcode::memory_grow:
-          total = add(total, kBulkCost);
-          break;
-        default:
-          break;
-      }
-    }
-    cost_[i] = total;
-    --depth_;
-    return total;
-  }
-
-  const Module& m_;
-  std::vector<uint64_t> cost_;
-  uint32_t depth_ = 0;
-};
-
-// The work budget of one call in the fuzz targets (instructions).
-constexpr uint64_t kCallBudget = 1u << 20;
+// Fuel for the fuzz targets (Thread::set_fuel: one unit per wasm call and
+// per loop iteration). kFuelPerCall bounds one call; kFuelPerInput the sum
+// over all the calls an input makes, so that an input of many exports with
+// loops still runs in milliseconds.
+// A module whose start function runs out of fuel (or traps) does not
+// instantiate; fuzz targets then try again without the start function, so
+// the rest of the module still runs.
+inline std::shared_ptr<const Module> without_start(const std::shared_ptr<const Module>& m) {
+  auto copy = std::make_shared<Module>(*m);
+  copy->start.reset();
+  return copy;
+}
 
 }  // namespace wasmslot::fuzz

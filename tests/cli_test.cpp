@@ -322,3 +322,10 @@ TEST(Cli, MaxMemoryCapsMemoryGrow) {
                      "196608"}),
                 "1\n");
 }
+
+TEST(Cli, ValidateReportsTheFeaturesAModuleUses) {
+  expect_output(run({"validate", "--features", fixture("seed.wasm")}), "");  // MVP only
+  expect_output(run({"validate", "--features", fixture("simd_basic.wasm")}), "simd\n");
+  expect_output(run({"validate", "--features", fixture("tail_call.wasm")}), "simd\ntail-call\n");
+  expect_output(run({"validate", fixture("simd_basic.wasm")}), "");  // silent without the flag
+}

@@ -27,6 +27,7 @@
 #include "host/async.h"
 #include "host/value_text.h"
 #include "host/wasi.h"
+#include "loader/features.h"
 #include "loader/loader.h"
 #include "tools/import_spec.h"
 
@@ -47,7 +48,7 @@ constexpr const char* kUsage =
     "Usage:\n"
     "  wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
     "  wasmslot run [OPTIONS] PROGRAM.wasm [OPTIONS] [-- ARGS...]   (WASI)\n"
-    "  wasmslot validate MODULE.wasm\n"
+    "  wasmslot validate [--features] MODULE.wasm\n"
     "  wasmslot --help | --version\n"
     "  wasmslot run --help      the options of run\n"
     "\n"
@@ -174,13 +175,18 @@ Result<std::shared_ptr<const Module>> load_file(const std::string& path) {
 
 int cmd_validate(const std::vector<std::string>& args) {
   std::optional<std::string> file;
+  bool list_features = false;
   for (const auto& a : args) {
     if (a == "-h" || a == "--help") {
-      std::printf("Usage: wasmslot validate MODULE.wasm\n\n"
+      std::printf("Usage: wasmslot validate [--features] MODULE.wasm\n\n"
                   "Decodes and validates MODULE. Silent on success (exit 0); an invalid\n"
-                  "module gives one line `error: MODULE:0xOFFSET: message` (exit 1).\n");
+                  "module gives one line `error: MODULE:0xOFFSET: message` (exit 1).\n\n"
+                  "  --features   on success, print the proposals beyond the MVP that\n"
+                  "               MODULE uses, one per line, by wabt's --enable-* names\n"
+                  "               (sign-ext, simd, tail-call, ...); nothing for an MVP module\n");
       return kExitOk;
     }
+    if (a == "--features") { list_features = true; continue; }
     if (a.starts_with("--")) return fail({kExitError, "unknown option for validate: " + a});
     if (file) return fail({kExitError, "validate takes one file, got another: " + a});
     file = a;
@@ -188,6 +194,8 @@ int cmd_validate(const std::vector<std::string>& args) {
   if (!file) return fail({kExitError, "validate: no module given (wasmslot validate MODULE.wasm)"});
   auto m = load_file(*file);
   if (!m) return fail({kExitError, m.error().message});
+  if (list_features)
+    for (const std::string& name : features_used(**m)) std::printf("%s\n", name.c_str());
   return kExitOk;
 }
 
