@@ -58,7 +58,11 @@ using u64 = uint64_t;
 using f32 = float;
 using f64 = double;
 
-constexpr size_t kInitialStackCells = 1024;
+// Stacks start small and double as calls need room: a suspended call costs
+// only the frames it really has (ASYNC.md: thousands may wait at once), and
+// the doubling makes growth amortised O(1) for deep recursion.
+constexpr size_t kInitialStackCells = 64;
+constexpr size_t kInitialFrames = 8;
 
 // A cell read as the type an instruction expects...
 template <class T>
@@ -391,7 +395,7 @@ ExecState Thread::invoke(FuncInst* func, std::span<const Value> args) {
 
   if (config.max_call_depth == 0) return im.trap(*this, trap_text(TrapKind::CallStackExhausted));
   const Code& code = func->func->code;
-  if (im.frames.capacity() == 0) im.frames.reserve(std::min<uint32_t>(config.max_call_depth, 256));
+  if (im.frames.capacity() == 0) im.frames.reserve(std::min<uint32_t>(config.max_call_depth, kInitialFrames));
   im.frames.push_back({func, code.instrs.data(), 0});
   std::fill(im.stack.begin() + code.param_cells, im.stack.begin() + code.local_cells, 0);
   im.sp = code.local_cells;
