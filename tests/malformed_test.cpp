@@ -12,7 +12,7 @@
 // A failing variant is written to the test's temporary directory as
 // malformed-*.wasm, so it can be replayed with the CLI or fuzz_load_run.
 //
-// Regression inputs found by fuzzing are byte vectors in kRegressions below.
+// Regression inputs found by fuzzing are byte vectors in regressions() below.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>

@@ -36,6 +36,8 @@ function zero(type) {
 
 function trapKind(e) {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack';
+  // A v128 passed to or from a JS import (wasmslot's driver traps the same way).
+  if (e instanceof TypeError && /type incompatibility/.test(e.message)) return 'jstype';
   if (!(e instanceof WebAssembly.RuntimeError)) return `other(${e && e.constructor && e.constructor.name}: ${e && e.message})`;
   const m = e.message;
   if (/unreachable/.test(m)) return 'unreachable';
