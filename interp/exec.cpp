@@ -61,8 +61,8 @@ using f64 = double;
 // Stacks start small and double as calls need room: a suspended call costs
 // only the frames it really has (ASYNC.md: thousands may wait at once), and
 // the doubling makes growth amortised O(1) for deep recursion.
-constexpr size_t kInitialStackCells = 64;
-constexpr size_t kInitialFrames = 8;
+constexpr size_t kInitialStackCells = 16;
+constexpr size_t kInitialFrames = 4;
 
 // A cell read as the type an instruction expects...
 template <class T>
@@ -92,19 +92,6 @@ uint32_t cells_of(const std::vector<ValType>& types) {
   uint32_t n = 0;
   for (ValType t : types) n += cells_of(t);
   return n;
-}
-
-const char* type_name(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-  }
-  return "?";
 }
 
 // A typed Value from its cells, and back.
@@ -254,6 +241,21 @@ constexpr size_t immediate_params(Imm imm) {
 #include "interp/opcodes_simd.def"
 #undef X
 
+// call_indirect and return_call_indirect (spec 4.4.8.x): the callee is
+// whatever table `table_index` holds at index i, so everything the
+// validator could not know is checked here. Sets callee, or returns why not.
+TrapKind indirect_callee(const Instance* inst, uint32_t type_index, uint32_t table_index, uint32_t i,
+                         FuncInst*& callee) {
+  const TableInst* table = inst->tables[table_index];
+  if (i >= table->elems.size()) return TrapKind::UndefinedElement;
+  callee = func_of(table->elems[i]);
+  if (callee == nullptr) return TrapKind::UninitializedElement;
+  // Function types are compared structurally: a function from another
+  // module matches if its parameters and results are the same.
+  if (callee->type != inst->module->types[type_index]) return TrapKind::IndirectCallTypeMismatch;
+  return TrapKind::None;
+}
+
 // Memory index > 0 (multi-memory): the slow path of loads and stores, which
 // keep memory 0 in registers.
 inline void select_memory(const Instance* inst, uint32_t index, uint8_t*& base, uint64_t& size) {
@@ -313,6 +315,24 @@ struct Thread::Impl {
     return f.host(call);
   }
 
+  // A host function called by a wasm instruction, with its arguments at
+  // `args` (the top cells of the stack). Ok: its results have replaced the
+  // arguments (host_results.size() cells). Trap: `message` says why.
+  // Pending: the thread's pending handle is set. A function of its own so
+  // that the HostAnswer, which owns a string, lives and dies here: the
+  // dispatch loop keeps no object with a destructor in scope of its
+  // indirect jumps (clang refuses to compile such a jump).
+  HostAnswer::Kind call_host_from_loop(Thread& thread, Instance* caller, FuncInst& f, uint64_t* args,
+                                       std::string& message) {
+    HostAnswer answer = call_host(thread, caller, f, args);
+    switch (answer.kind) {
+      case HostAnswer::Ok: std::copy(host_results.begin(), host_results.end(), args); break;
+      case HostAnswer::Trap: message = std::move(answer.message); break;
+      case HostAnswer::Pending: thread.pending_handle_ = answer.handle; break;
+    }
+    return answer.kind;
+  }
+
   ExecState trap(Thread& thread, std::string message) {
     frames.clear();
     sp = 0;
@@ -363,8 +383,8 @@ ExecState Thread::invoke(FuncInst* func, std::span<const Value> args) {
                               std::to_string(args.size()));
   for (size_t i = 0; i < args.size(); ++i)
     if (args[i].type != ft.params[i])
-      return im.trap(*this, "invoke: argument " + std::to_string(i) + " is " + type_name(args[i].type) +
-                                ", expected " + type_name(ft.params[i]));
+      return im.trap(*this, "invoke: argument " + std::to_string(i) + " is " + to_string(args[i].type) +
+                                ", expected " + to_string(ft.params[i]));
 
   const Config& config = store_.config();
   const uint32_t np = cells_of(ft.params);
@@ -573,17 +593,24 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
   }                                                  \
   NEXT
 // Superinstructions (see interp/binops.def and the loop). Operand sources:
-// the stack (sp[-1], sp[-2]), a local (fp[index]), a constant (pc->b).
-// Their immediates:
-//   name_sl  a = the local's cell offset      name_sc  b = the constant
+// the stack (sp[-1], sp[-2]), a local (fp[index]), a constant (pc->b); the
+// _set forms write their result to a local (fp[z]) instead of pushing it.
+// Their immediates (locals are cell offsets from fp):
+//   name_sl  a = the local                    name_sc  b = the constant
 //   name_ll  a, b = the two locals            name_lc  a = the local, b = the constant
+//   name_set     a = z                        name_sl_set  a = the local, b = z
+//   name_sc_set  a = z, b = the constant      name_ll_set  a, b = the locals | z << 32
+//   name_lc_set  a = the local, b = the constant, reserved = z
 //   br_if_name        a = the target: the branch moves no values (keep and
 //                     drop are 0, or the fuser does not fuse it)
 //   br_if_name_sl     and b = the local       br_if_name_sc  and b = the constant
 //   br_if_name_ll     and b = first local | second local << 32
 //   br_if_name_lc     and reserved = the local, b = the constant
-//   load_l            a = the local holding the address, b = the static
-//                     offset; memory 0 only
+//   load_l            a = the local holding the address, b = the static offset
+//   load_lc           a = the local, b = the constant | the static offset << 32
+//   store_sl, store_sc  a = the static offset, b = the local holding the
+//                     value, or the value's bits; the address is popped
+// Memory accesses are to memory 0 only.
 #define OPERANDS(T, x, y)          \
   const T a = from_cell<T>(x);     \
   const T b = from_cell<T>(y)
@@ -591,7 +618,15 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
   CASE(name##_sl) { OPERANDS(T, sp[-1], fp[pc->a]); sp[-1] = to_cell(expr); } NEXT \
   CASE(name##_sc) { OPERANDS(T, sp[-1], pc->b); sp[-1] = to_cell(expr); } NEXT     \
   CASE(name##_ll) { OPERANDS(T, fp[pc->a], fp[pc->b]); *sp++ = to_cell(expr); } NEXT \
-  CASE(name##_lc) { OPERANDS(T, fp[pc->a], pc->b); *sp++ = to_cell(expr); } NEXT
+  CASE(name##_lc) { OPERANDS(T, fp[pc->a], pc->b); *sp++ = to_cell(expr); } NEXT     \
+  CASE(name##_set) { OPERANDS(T, sp[-2], sp[-1]); sp -= 2; fp[pc->a] = to_cell(expr); } NEXT \
+  CASE(name##_sl_set) { OPERANDS(T, sp[-1], fp[pc->a]); --sp; fp[pc->b] = to_cell(expr); } NEXT \
+  CASE(name##_sc_set) { OPERANDS(T, sp[-1], pc->b); --sp; fp[pc->a] = to_cell(expr); } NEXT \
+  CASE(name##_ll_set) {                                                   \
+    OPERANDS(T, fp[pc->a], fp[static_cast<uint32_t>(pc->b)]);             \
+    fp[pc->b >> 32] = to_cell(expr);                                      \
+  } NEXT                                                                  \
+  CASE(name##_lc_set) { OPERANDS(T, fp[pc->a], pc->b); fp[pc->reserved] = to_cell(expr); } NEXT
 #define FUSED_CMP(name, T, expr)                                                     \
   FUSED_OP2(name, T, expr)                                                           \
   CASE(br_if_##name) {                                                               \
@@ -620,11 +655,29 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
 #define FUSED_LOAD(name, T, R)                                                  \
   CASE(name##_l) {                                                              \
     const uint64_t ea = uint64_t{from_cell<u32>(fp[pc->a])} + pc->b;            \
-    if (ea + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
-    T v_;                                                                       \
-    std::memcpy(&v_, mem + ea, sizeof(T));                                      \
-    *sp++ = to_cell(static_cast<R>(v_));                                        \
+    LOAD_AT(T, R, ea);                                                          \
+  } NEXT                                                                        \
+  CASE(name##_lc) { /* i32.add wraps: the sum is a u32 */                       \
+    const u32 address = from_cell<u32>(fp[pc->a]) + static_cast<u32>(pc->b);    \
+    const uint64_t ea = uint64_t{address} + (pc->b >> 32);                      \
+    LOAD_AT(T, R, ea);                                                          \
   } NEXT
+#define LOAD_AT(T, R, ea)                                                       \
+  if ((ea) + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+  T v_;                                                                         \
+  std::memcpy(&v_, mem + (ea), sizeof(T));                                      \
+  *sp++ = to_cell(static_cast<R>(v_))
+#define FUSED_STORE(name, T, V, t)                                              \
+  CASE(name##_sl) STORE_FROM(T, V, fp[pc->b]);                                  \
+  CASE(name##_sc) STORE_FROM(T, V, pc->b);
+#define STORE_FROM(T, V, value)                                                 \
+  {                                                                             \
+    const T v_ = static_cast<T>(from_cell<V>(value));                           \
+    const uint64_t ea = uint64_t{from_cell<u32>(*--sp)} + pc->a;                \
+    if (ea + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+    std::memcpy(mem + ea, &v_, sizeof(T));                                      \
+  }                                                                             \
+  NEXT
 
 // Float to integer truncation, which traps on NaN and overflow.
 #define TRUNC(F, I)                                          \
@@ -707,6 +760,19 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
       mem = nullptr;                                 \
       mem_size = 0;                                  \
     }                                                \
+  }
+
+// A call or return continues in the code of `instance`: when that is another
+// instance than the running one, its memory 0 goes into the registers. (Within
+// one instance they are always current: memory.grow and host calls reload
+// them.)
+#define ENTER_INSTANCE(instance) \
+  {                              \
+    Instance* next_ = (instance); \
+    if (next_ != inst) {         \
+      inst = next_;              \
+      RELOAD_MEMORY();           \
+    }                            \
   }
 
 ExecState Thread::Impl::run(Thread& thread) {
@@ -793,12 +859,11 @@ ExecState Thread::Impl::run(Thread& thread) {
         if (frames.empty()) goto finished;  // the outermost call returned
         const Frame& caller = frames.back();
         func = caller.func;
-        inst = func->instance;
         code = &func->func->code;
         code_start = code->instrs.data();
         fp = bottom + caller.fp;
         pc = caller.pc;
-        RELOAD_MEMORY();
+        ENTER_INSTANCE(func->instance);
         DISPATCH();
       }
 
@@ -807,16 +872,10 @@ ExecState Thread::Impl::run(Thread& thread) {
         goto do_call;
 
       // call_indirect: the callee is whatever the table holds at the popped
-      // index, so everything the validator could not know is checked here.
+      // index (checks in indirect_callee).
       CASE(call_indirect) {
-        const u32 i = from_cell<u32>(*--sp);
-        const TableInst* table = inst->tables[pc->b];
-        if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
-        callee = func_of(table->elems[i]);
-        if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
-        // Function types are compared structurally: a function from another
-        // module matches if its parameters and results are the same.
-        if (callee->type != inst->module->types[pc->a]) TRAP(TrapKind::IndirectCallTypeMismatch);
+        const TrapKind k_ = indirect_callee(inst, pc->a, pc->b, from_cell<u32>(*--sp), callee);
+        if (k_ != TrapKind::None) TRAP(k_);
         goto do_call;
       }
 
@@ -825,13 +884,9 @@ ExecState Thread::Impl::run(Thread& thread) {
       CASE(return_call)
         callee = inst->funcs[pc->a];
         goto do_return_call;
-      CASE(return_call_indirect) {  // the checks of call_indirect
-        const u32 i = from_cell<u32>(*--sp);
-        const TableInst* table = inst->tables[pc->b];
-        if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
-        callee = func_of(table->elems[i]);
-        if (callee == nullptr) TRAP(TrapKind::UninitializedElement);
-        if (callee->type != inst->module->types[pc->a]) TRAP(TrapKind::IndirectCallTypeMismatch);
+      CASE(return_call_indirect) {
+        const TrapKind k_ = indirect_callee(inst, pc->a, pc->b, from_cell<u32>(*--sp), callee);
+        if (k_ != TrapKind::None) TRAP(k_);
         goto do_return_call;
       }
 
@@ -867,6 +922,10 @@ ExecState Thread::Impl::run(Thread& thread) {
       CASE(local_get) copy_value(sp, fp + pc->a, static_cast<uint32_t>(pc->b)); sp += pc->b; NEXT;
       CASE(local_set) sp -= pc->b; copy_value(fp + pc->a, sp, static_cast<uint32_t>(pc->b)); NEXT;
       CASE(local_tee) copy_value(fp + pc->a, sp - pc->b, static_cast<uint32_t>(pc->b)); NEXT;
+      // Moves the fuser made (one-cell locals): a = the local set, b = the
+      // local read (local_set_l) or the constant's bits (local_set_c).
+      CASE(local_set_l) fp[pc->a] = fp[pc->b]; NEXT;
+      CASE(local_set_c) fp[pc->a] = pc->b; NEXT;
 
       // Globals live in the store (they may be shared through imports).
       CASE(global_get) {
@@ -1139,19 +1198,22 @@ ExecState Thread::Impl::run(Thread& thread) {
 
       // =====================================================================
       // Superinstructions (loader/fuse.cpp): one handler does the work of a
-      // common sequence of 2 to 4 instructions, reading its operands straight
+      // common sequence of 2 to 5 instructions, reading its operands straight
       // from locals and constants instead of pushing them first. They are
       // generated from interp/binops.def, e.g. for i32.add:
       //   i32_add_sl  `local.get y; i32.add`           a from the stack
       //   i32_add_sc  `i32.const c; i32.add`           a from the stack
       //   i32_add_ll  `local.get x; local.get y; i32.add`
       //   i32_add_lc  `local.get x; i32.const c; i32.add`
-      // and for comparisons br_if_i32_lt_s (`i32.lt_s; br_if`) with the
-      // same four operand variants.
+      // each also as _set (`...; local.set z`: the result goes to z), for
+      // comparisons br_if_i32_lt_s (`i32.lt_s; br_if`) with the same
+      // operand variants, and loads and stores with their address or value
+      // in a local (i32_load_l, i32_load_lc, i32_store_sl, i32_store_sc).
       // =====================================================================
 #define OP2_FUSED FUSED_OP2
 #define CMP_FUSED FUSED_CMP
 #define LOAD_FUSED FUSED_LOAD
+#define STORE_FUSED FUSED_STORE
 #include "interp/binops.def"
 
       // =====================================================================
@@ -1178,18 +1240,14 @@ ExecState Thread::Impl::run(Thread& thread) {
       // top cells; its results replace them.
       const uint32_t np = cells_of(callee->type.params);
       uint64_t* args = sp - np;
-      HostAnswer answer = call_host(thread, inst, *callee, args);
-      if (answer.kind == HostAnswer::Ok) {
-        std::copy(host_results.begin(), host_results.end(), args);
+      const HostAnswer::Kind kind = call_host_from_loop(thread, inst, *callee, args, trap_message);
+      if (kind == HostAnswer::Ok) {
         sp = args + host_results.size();
         RELOAD_MEMORY();  // the host may have grown (and moved) memory
         ++pc;
         DISPATCH();
       }
-      if (answer.kind == HostAnswer::Trap) {
-        trap_message = std::move(answer.message);
-        goto trapped;
-      }
+      if (kind == HostAnswer::Trap) goto trapped;
       // Pending: suspend. Everything needed to go on is already on the heap;
       // save the registers that are not, and hand control back to the
       // embedder. resume() pushes the results at `args` and continues after
@@ -1198,7 +1256,6 @@ ExecState Thread::Impl::run(Thread& thread) {
       this->sp = static_cast<size_t>(args - bottom);
       save_fuel(fuel);
       pending_cells = static_cast<uint32_t>(host_results.size());
-      thread.pending_handle_ = answer.handle;
       thread.state_ = ExecState::Suspended;
       return ExecState::Suspended;
     }
@@ -1221,7 +1278,6 @@ ExecState Thread::Impl::run(Thread& thread) {
       frames.back().pc = pc + 1;  // where the caller continues
       frames.push_back({callee, callee_code.instrs.data(), new_fp});
       func = callee;
-      inst = callee->instance;
       code = &callee_code;
       code_start = code->instrs.data();
       fp = bottom + new_fp;
@@ -1229,7 +1285,7 @@ ExecState Thread::Impl::run(Thread& thread) {
       std::fill(fp + code->param_cells, fp + code->local_cells, 0);
       sp = fp + code->local_cells;
       pc = code_start;
-      RELOAD_MEMORY();  // the callee may belong to another instance
+      ENTER_INSTANCE(callee->instance);
       CONSUME_FUEL();
       DISPATCH();
     }
@@ -1261,13 +1317,12 @@ ExecState Thread::Impl::run(Thread& thread) {
       }
       frames.back().func = callee;
       func = callee;
-      inst = callee->instance;
       code = &callee_code;
       code_start = code->instrs.data();
       std::fill(fp + code->param_cells, fp + code->local_cells, 0);
       sp = fp + code->local_cells;
       pc = code_start;
-      RELOAD_MEMORY();  // the callee may belong to another instance
+      ENTER_INSTANCE(callee->instance);
       CONSUME_FUEL();
       DISPATCH();
     }
@@ -1303,6 +1358,9 @@ finished:
 #undef FUSED_OP2
 #undef FUSED_CMP
 #undef FUSED_LOAD
+#undef LOAD_AT
+#undef FUSED_STORE
+#undef STORE_FROM
 #undef DROP
 #undef UNARY
 #undef BINARY
@@ -1312,6 +1370,7 @@ finished:
 #undef LOAD
 #undef STORE
 #undef RELOAD_MEMORY
+#undef ENTER_INSTANCE
 #undef SIMD_none
 #undef SIMD_lane
 #undef SIMD_v128

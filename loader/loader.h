@@ -42,17 +42,19 @@ struct ModuleLimits {
 // not check types; leaves Func::code empty.
 Result<Module> decode(std::vector<uint8_t> bytes, const Features& = {}, const ModuleLimits& = {});
 
+// How validate() translates function bodies: `plain` is exactly the form
+// that loader/module.h documents, one Instr per executed instruction;
+// `fused` also runs the fuser's peephole (loader/fuse.cpp) as it emits, so
+// common sequences become superinstructions (interp/binops.def). The
+// interpreter runs both; load() asks for `fused`.
+enum class Translation : uint8_t { plain, fused };
+
 // Validation (spec chapter 3) of a decoded module; translates every function
 // body into Func::code on the way.
-Status validate(Module& module, const Features& = {}, const ModuleLimits& = {});
+Status validate(Module& module, const Features& = {}, const ModuleLimits& = {},
+                Translation = Translation::plain);
 
-// Rewrites one function's translated code into superinstructions (see
-// loader/fuse.cpp and interp/binops.def). load() does it to every function;
-// code fresh from validate() is the plain form that loader/module.h
-// documents, which the interpreter runs as well.
-void fuse(Code& code);
-
-// decode + validate + fuse.
+// decode + validate, translating with superinstructions.
 Result<std::shared_ptr<const Module>> load(std::vector<uint8_t> bytes, const Features& = {},
                                            const ModuleLimits& = {});
 

@@ -75,12 +75,14 @@ namespace wasmslot {
 //   included): no immediates
 // A function's code always ends with `return_`.
 //
-// Superinstructions. validate() produces exactly the form above; load() then
-// runs the fuser (loader/fuse.cpp), which replaces common sequences by
-// internal opcodes listed in interp/binops.def (`local.get x; i32.const c;
-// i32.add` becomes one i32_add_lc with a = x, b = c; `i32.lt_s; br_if L`
-// becomes br_if_i32_lt_s with a = L). Their immediates are documented next
-// to their handlers in interp/exec.cpp. The interpreter runs both forms.
+// Superinstructions. validate() produces exactly the form above by default;
+// load() translates with Translation::fused, which runs the fuser
+// (loader/fuse.cpp) on every emitted instruction and replaces common
+// sequences by internal opcodes listed in interp/binops.def (`local.get x;
+// i32.const c; i32.add` becomes one i32_add_lc with a = x, b = c; `i32.lt_s;
+// br_if L` becomes br_if_i32_lt_s with a = L). Their immediates are
+// documented next to their handlers in interp/exec.cpp. The interpreter runs
+// both forms.
 struct Instr {
   Opcode op;
   uint16_t reserved = 0;

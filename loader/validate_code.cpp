@@ -201,7 +201,8 @@ struct Fixup {
 
 class FunctionValidator {
  public:
-  explicit FunctionValidator(const Context& c) : c_(c), sigs_(signatures()) {}
+  FunctionValidator(const Context& c, Translation translation)
+      : c_(c), sigs_(signatures()), translation_(translation) {}
 
   // Validates func's body and, if it is valid, fills func.code.
   bool validate(Func& func);
@@ -293,6 +294,7 @@ class FunctionValidator {
     f.height = static_cast<uint32_t>(vals_.size());
     f.base_cells = cells_;
     f.loop_start = static_cast<uint32_t>(instrs_.size());
+    if (kind == FrameKind::Loop) barrier_ = instrs_.size();  // its branches land here
     f.br_unless = br_unless;
     ctrls_.push_back(f);
     push_list(params);
@@ -315,8 +317,18 @@ class FunctionValidator {
     return !f.unreachable && !f.dead;
   }
   void emit(Opcode op, uint32_t a = 0, uint64_t b = 0, uint16_t reserved = 0) {
-    if (live()) instrs_.push_back(Instr{op, reserved, a, b});
+    if (live()) append(Instr{op, reserved, a, b});
   }
+  // Appends x, through the fuser's peephole when fusing (loader/fuse.cpp):
+  // x may then merge with the instructions before it. Returns x's index.
+  uint32_t append(Instr x) {
+    if (translation_ == Translation::fused) return emit_fused(instrs_, barrier_, x);
+    instrs_.push_back(x);
+    return static_cast<uint32_t>(instrs_.size() - 1);
+  }
+  // A branch lands at the next instruction: nothing before it may fuse
+  // with anything after it.
+  void mark_target() { barrier_ = instrs_.size(); }
   // A 128-bit immediate goes to the function's pool; its index to Instr::a.
   uint32_t pool_v128(uint64_t lo, uint64_t hi) {
     if (!live()) return 0;  // nothing is emitted: no need to keep it
@@ -337,11 +349,10 @@ class FunctionValidator {
   void emit_branch(Opcode op, Frame& target) {
     uint32_t keep, drop;
     branch_shape(target, keep, drop);
-    const uint32_t index = static_cast<uint32_t>(instrs_.size());
-    uint32_t to = 0;
-    if (target.kind == FrameKind::Loop) to = target.loop_start;  // backward: known
-    else add_fixup(target, index, false);                         // forward: at `end`
-    instrs_.push_back(Instr{op, 0, to, keep | uint64_t{drop} << 32});
+    const bool backward = target.kind == FrameKind::Loop;
+    const uint32_t to = backward ? target.loop_start : 0;  // forward: known at `end`
+    const uint32_t index = append(Instr{op, 0, to, keep | uint64_t{drop} << 32});
+    if (!backward) add_fixup(target, index, false);
   }
 
   void add_fixup(Frame& target, uint32_t index, bool in_br_tables) {
@@ -386,6 +397,7 @@ class FunctionValidator {
 
   const Context& c_;
   const Signatures& sigs_;
+  const Translation translation_;
   Error error_;
   size_t offset_ = 0;  // of the instruction being validated, for errors
 
@@ -405,6 +417,7 @@ class FunctionValidator {
   std::vector<BranchTarget> br_tables_;
   std::vector<V128Imm> v128_pool_;
   std::vector<Fixup> fixups_;
+  size_t barrier_ = 0;      // the last branch target so far (see loader/fuse.cpp)
   uint32_t cells_ = 0;      // current operand stack height in cells
   uint32_t max_cells_ = 0;  // its maximum over the function
 };
@@ -447,6 +460,7 @@ bool FunctionValidator::validate(Func& func) {
   br_tables_.clear();
   v128_pool_.clear();
   fixups_.clear();
+  barrier_ = 0;
   cells_ = 0;
   max_cells_ = 0;
   results_ = list_of(type.results);
@@ -509,8 +523,7 @@ bool FunctionValidator::begin_block(Opcode op, const BlockType& bt) {
     // `if` becomes "branch to the else-arm (or past the end) unless the
     // condition holds"; its target is patched at `else` or `end`. The
     // parameters stay where they are for both arms: keep 0, drop 0.
-    br_unless = static_cast<uint32_t>(instrs_.size());
-    instrs_.push_back(Instr{Opcode::br_unless, 0, 0, 0});
+    br_unless = append(Instr{Opcode::br_unless, 0, 0, 0});
   }
   const FrameKind kind = op == Opcode::block ? FrameKind::Block
                          : op == Opcode::loop ? FrameKind::Loop
@@ -528,7 +541,10 @@ bool FunctionValidator::else_arm() {
   if (live()) emit_branch(Opcode::br, f);
   if (!check_frame_end()) return false;
   // A false condition lands here, at the else-arm's first instruction.
-  if (f.br_unless != kNone) instrs_[f.br_unless].a = static_cast<uint32_t>(instrs_.size());
+  if (f.br_unless != kNone) {
+    instrs_[f.br_unless].a = static_cast<uint32_t>(instrs_.size());
+    mark_target();
+  }
   f.br_unless = kNone;
   f.kind = FrameKind::Else;
   f.unreachable = false;
@@ -546,6 +562,7 @@ bool FunctionValidator::end_block() {
   if (f.kind == FrameKind::If && !(f.params == f.results))
     return fail("type mismatch: if without else must have matching parameters and results");
   const uint32_t here = static_cast<uint32_t>(instrs_.size());
+  if (f.br_unless != kNone || f.fixups != kNone) mark_target();
   if (f.br_unless != kNone) instrs_[f.br_unless].a = here;
   resolve_fixups(f.fixups, here);
   ctrls_.pop_back();
@@ -1024,8 +1041,8 @@ std::optional<Error> malformed(const Context& c, const Module& m, const Func& fu
 
 const char* type_name(ValType t) { return t == kUnknown ? "<unknown>" : to_string(t); }
 
-Status validate_functions(const Context& c, Module& module) {
-  FunctionValidator validator(c);
+Status validate_functions(const Context& c, Module& module, Translation translation) {
+  FunctionValidator validator(c, translation);
   const size_t n = module.funcs.size();
   for (size_t i = 0; i < n; ++i) {
     if (!validator.validate(module.funcs[i])) {

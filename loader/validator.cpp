@@ -270,12 +270,12 @@ Status check_exports(const Context& c, const Module& m) {
   return Ok{};
 }
 
-Status validate_module(Context& c, Module& m) {
+Status validate_module(Context& c, Module& m, Translation translation) {
   WASMSLOT_CHECK(build_context(c, m));
   WASMSLOT_CHECK(check_globals(c, m));
   WASMSLOT_CHECK(check_tables_and_memories(m));
   WASMSLOT_CHECK(check_segments(c, m));
-  WASMSLOT_CHECK(validate_functions(c, m));
+  WASMSLOT_CHECK(validate_functions(c, m, translation));
   WASMSLOT_CHECK(check_start(c, m));
   WASMSLOT_CHECK(check_exports(c, m));
   // Wasm 2.0 allows one memory; the multi-memory proposal lifts that.
@@ -286,12 +286,13 @@ Status validate_module(Context& c, Module& m) {
 }  // namespace
 }  // namespace validation
 
-Status validate(Module& module, const Features& features, const ModuleLimits& limits) {
+Status validate(Module& module, const Features& features, const ModuleLimits& limits,
+                Translation translation) {
   validation::Context c;
   c.module = &module;
   c.features = features;
   c.limits = limits;
-  Status s = validation::validate_module(c, module);
+  Status s = validation::validate_module(c, module, translation);
   if (!s) {
     // Malformed bodies take precedence over invalid definitions (see
     // find_malformed_body). validate_functions already did this for errors

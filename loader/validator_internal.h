@@ -47,7 +47,13 @@ const char* type_name(ValType t);
 // Validates and translates every function body (spec 3.3 "Instructions",
 // 3.4.1 "Functions"), filling each Func::code. Context and module types are
 // already checked.
-Status validate_functions(const Context& c, Module& module);
+Status validate_functions(const Context& c, Module& module, Translation translation);
+
+// The fuser's peephole (loader/fuse.cpp): appends x to code, merging it with
+// the instructions before it into a superinstruction when they form one of
+// its sequences, but never with those before `barrier` (a branch lands at
+// code[barrier]). Returns the index of the instruction that holds x.
+uint32_t emit_fused(std::vector<Instr>& code, size_t barrier, Instr x);
 
 // The first body, from `first_func` on, that is malformed (spec chapter 5),
 // found by reading the instructions without typing them. The binary format

@@ -613,5 +613,160 @@ TEST(InterpFixture, CallIndirectTraps) {
   EXPECT_EQ(apply(-1, 5).error().message, "undefined element");
 }
 
+
+// ---------------------------------------------------------------------------
+// Superinstructions (loader/fuse.cpp): load() translates with the fuser, and
+// the fused code must compute exactly what the plain translation computes.
+// The module below, written by wat2wasm from this text, exercises every
+// operand form and its _set form, moves between locals, the tee rule, fused
+// branches (br_if, and `if` through the negated comparison), and loads and
+// stores with their address or value in locals and constants, including an
+// address that wraps around (x + -8, then offset 16).
+//
+// (module
+//   (memory 1)
+//   (func (export "loop") (param i32 i32) (result i32)
+//     (local i32 i32)
+//     i32.const 0
+//     local.set 2
+//     local.get 1
+//     local.set 3
+//     block
+//       local.get 0
+//       i32.eqz
+//       br_if 0
+//       loop
+//         local.get 2
+//         local.get 3
+//         local.get 1
+//         i32.mul
+//         i32.add
+//         local.set 2
+//         local.get 3
+//         i32.const 1
+//         i32.add
+//         local.tee 3
+//         local.get 0
+//         i32.lt_u
+//         br_if 0
+//       end
+//     end
+//     local.get 2)
+//   (func (export "forms") (param i32 i32) (result i32)
+//     (local i32 i64)
+//     local.get 0 local.get 1 i32.sub local.set 2
+//     local.get 2 i32.const 7 i32.mul local.set 2
+//     local.get 0 i32.const 3 i32.shl local.get 2 i32.xor local.set 2
+//     local.get 2 local.get 1 i32.rotl i32.const 5 i32.sub local.set 2
+//     local.get 1 i64.extend_i32_u i64.const 0x100000001 i64.mul local.tee 3
+//     i32.wrap_i64 local.get 2 i32.add
+//     local.get 3 i64.const 32 i64.shr_u i32.wrap_i64 i32.xor)
+//   (func (export "cmp") (param i32 i32) (result i32)
+//     local.get 0 local.get 1 i32.lt_s
+//     if (result i32)
+//       i32.const 1
+//     else
+//       local.get 0 i32.const 100 i32.gt_u
+//       if (result i32) i32.const 2 else i32.const 3 end
+//     end)
+//   (func (export "mem") (param i32 i32) (result i32)
+//     (local f64)
+//     local.get 0 i32.const 8 i32.add local.get 1 i32.store
+//     local.get 0 i32.const 16 i32.add f64.const 2.5 f64.store
+//     local.get 0 i32.const 24 i32.add i32.const 0x1234 i32.store8 offset=1
+//     local.get 0 i32.const 16 i32.add f64.load
+//     local.get 0 i32.const 8 i32.add i32.load f64.convert_i32_s
+//     f64.mul local.set 2
+//     local.get 2 i32.trunc_f64_s
+//     local.get 0 i32.const -8 i32.add i32.load offset=16 i32.add
+//     local.get 0 i32.load16_u offset=24 i32.add))
+const uint8_t kFusedModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x03, 0x05, 0x04, 0x00, 0x00, 0x00, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x1c, 0x04,
+    0x04, 0x6c, 0x6f, 0x6f, 0x70, 0x00, 0x00, 0x05, 0x66, 0x6f, 0x72, 0x6d, 0x73, 0x00, 0x01, 0x03,
+    0x63, 0x6d, 0x70, 0x00, 0x02, 0x03, 0x6d, 0x65, 0x6d, 0x00, 0x03, 0x0a, 0xde, 0x01, 0x04, 0x2f,
+    0x01, 0x02, 0x7f, 0x41, 0x00, 0x21, 0x02, 0x20, 0x01, 0x21, 0x03, 0x02, 0x40, 0x20, 0x00, 0x45,
+    0x0d, 0x00, 0x03, 0x40, 0x20, 0x02, 0x20, 0x03, 0x20, 0x01, 0x6c, 0x6a, 0x21, 0x02, 0x20, 0x03,
+    0x41, 0x01, 0x6a, 0x22, 0x03, 0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x0b, 0x20, 0x02, 0x0b, 0x3f,
+    0x02, 0x01, 0x7f, 0x01, 0x7e, 0x20, 0x00, 0x20, 0x01, 0x6b, 0x21, 0x02, 0x20, 0x02, 0x41, 0x07,
+    0x6c, 0x21, 0x02, 0x20, 0x00, 0x41, 0x03, 0x74, 0x20, 0x02, 0x73, 0x21, 0x02, 0x20, 0x02, 0x20,
+    0x01, 0x77, 0x41, 0x05, 0x6b, 0x21, 0x02, 0x20, 0x01, 0xad, 0x42, 0x81, 0x80, 0x80, 0x80, 0x10,
+    0x7e, 0x22, 0x03, 0xa7, 0x20, 0x02, 0x6a, 0x20, 0x03, 0x42, 0x20, 0x88, 0xa7, 0x73, 0x0b, 0x1b,
+    0x00, 0x20, 0x00, 0x20, 0x01, 0x48, 0x04, 0x7f, 0x41, 0x01, 0x05, 0x20, 0x00, 0x41, 0xe4, 0x00,
+    0x4b, 0x04, 0x7f, 0x41, 0x02, 0x05, 0x41, 0x03, 0x0b, 0x0b, 0x0b, 0x50, 0x01, 0x01, 0x7c, 0x20,
+    0x00, 0x41, 0x08, 0x6a, 0x20, 0x01, 0x36, 0x02, 0x00, 0x20, 0x00, 0x41, 0x10, 0x6a, 0x44, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x40, 0x39, 0x03, 0x00, 0x20, 0x00, 0x41, 0x18, 0x6a, 0x41,
+    0xb4, 0x24, 0x3a, 0x00, 0x01, 0x20, 0x00, 0x41, 0x10, 0x6a, 0x2b, 0x03, 0x00, 0x20, 0x00, 0x41,
+    0x08, 0x6a, 0x28, 0x02, 0x00, 0xb7, 0xa2, 0x21, 0x02, 0x20, 0x02, 0xaa, 0x20, 0x00, 0x41, 0x78,
+    0x6a, 0x28, 0x02, 0x10, 0x6a, 0x20, 0x00, 0x2f, 0x01, 0x18, 0x6a, 0x0b,
+};
+
+// The module translated plainly (validate() alone) or with superinstructions
+// (load()).
+std::shared_ptr<const Module> fused_module(Translation translation) {
+  std::vector<uint8_t> bytes(std::begin(kFusedModule), std::end(kFusedModule));
+  if (translation == Translation::fused) return load(std::move(bytes)).value();
+  Module m = decode(std::move(bytes)).value();
+  EXPECT_TRUE(validate(m, {}, {}, Translation::plain).ok());
+  return std::make_shared<const Module>(std::move(m));
+}
+
+bool contains(const Code& code, Opcode op) {
+  for (const Instr& i : code.instrs)
+    if (i.op == op) return true;
+  return false;
+}
+
+TEST(InterpFused, SameResultsAsPlainCode) {
+  auto plain = fused_module(Translation::plain);
+  auto fused = fused_module(Translation::fused);
+  // The fuser did fuse: fewer instructions, and the expected forms.
+  for (size_t i = 0; i < fused->funcs.size(); ++i)
+    EXPECT_LT(fused->funcs[i].code.instrs.size(), plain->funcs[i].code.instrs.size()) << "function " << i;
+  EXPECT_TRUE(contains(fused->funcs[0].code, O::i32_add_set));
+  EXPECT_TRUE(contains(fused->funcs[0].code, O::i32_add_lc_set));
+  EXPECT_TRUE(contains(fused->funcs[0].code, O::br_if_i32_lt_u_ll));
+  EXPECT_TRUE(contains(fused->funcs[0].code, O::local_set_c));
+  EXPECT_TRUE(contains(fused->funcs[0].code, O::local_set_l));
+  EXPECT_TRUE(contains(fused->funcs[1].code, O::i32_sub_ll_set));
+  EXPECT_TRUE(contains(fused->funcs[1].code, O::i32_mul_lc_set));
+  EXPECT_TRUE(contains(fused->funcs[1].code, O::i32_xor_sl_set));
+  EXPECT_TRUE(contains(fused->funcs[1].code, O::i32_sub_sc_set));
+  EXPECT_TRUE(contains(fused->funcs[1].code, O::i64_mul_sc_set));
+  EXPECT_TRUE(contains(fused->funcs[2].code, O::br_if_i32_ge_s_ll));
+  EXPECT_TRUE(contains(fused->funcs[2].code, O::br_if_i32_le_u_lc));
+  EXPECT_TRUE(contains(fused->funcs[3].code, O::i32_store_sl));
+  EXPECT_TRUE(contains(fused->funcs[3].code, O::f64_store_sc));
+  EXPECT_TRUE(contains(fused->funcs[3].code, O::i32_store8_sc));
+  EXPECT_TRUE(contains(fused->funcs[3].code, O::f64_load_lc));
+  EXPECT_TRUE(contains(fused->funcs[3].code, O::f64_mul_set));
+
+  Store store;
+  Instance* p = must_instantiate(store, plain);
+  Instance* f = must_instantiate(store, fused);
+  ASSERT_TRUE(p && f);
+  const int32_t inputs[][2] = {{0, 0},   {1, 2},       {5, 3},     {-7, 9},         {100, 100},
+                               {101, 4}, {16, -16},    {200, 1},   {65512, 77},     {65520, 1},
+                               {8, 8},   {INT32_MIN, -1}, {INT32_MAX, 3}};
+  for (const char* name : {"loop", "forms", "cmp", "mem"}) {
+    for (const auto& in : inputs) {
+      if (std::string(name) == "loop" && (in[0] < 0 || in[0] > 1000)) continue;  // keep loops short
+      const Value args[] = {Value::i32(in[0]), Value::i32(in[1])};
+      auto expected = store.call(p->get_func(name), args);
+      auto actual = store.call(f->get_func(name), args);
+      SCOPED_TRACE(std::string(name) + "(" + std::to_string(in[0]) + ", " + std::to_string(in[1]) + ")");
+      ASSERT_EQ(expected.ok(), actual.ok()) << (expected.ok() ? actual.error().message : expected.error().message);
+      if (expected.ok()) EXPECT_EQ(expected.value(), actual.value());
+      else EXPECT_EQ(expected.error().message, actual.error().message);
+    }
+  }
+  // The wrapping address traps in both (0 + -8 is 0xFFFFFFF8; + 16 is past
+  // the memory), and does not when it does not wrap.
+  const Value wraps[] = {Value::i32(0), Value::i32(1)};
+  EXPECT_EQ(store.call(f->get_func("mem"), wraps).error().message, "out of bounds memory access");
+  const Value fits[] = {Value::i32(8), Value::i32(1)};
+  EXPECT_TRUE(store.call(f->get_func("mem"), fits).ok());
+}
+
 }  // namespace
 }  // namespace wasmslot
