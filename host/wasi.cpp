@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -125,19 +126,28 @@ uint64_t to_ns(const struct timespec& ts) {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-bool store_filestat(Memory& mem, uint64_t ptr, const struct stat& st) {
-  if (!mem.ok(ptr, kFilestatSize)) return false;
+bool store_filestat(Memory& mem, uint64_t ptr, const struct stat& st, Abi abi) {
+  const uint32_t size = filestat_size(abi);
+  if (!mem.ok(ptr, size)) return false;
   uint8_t buf[kFilestatSize] = {};
   auto put64 = [&](size_t off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
   put64(0, static_cast<uint64_t>(st.st_dev));
   put64(8, static_cast<uint64_t>(st.st_ino));
   buf[16] = filetype_of(st.st_mode);
-  put64(24, static_cast<uint64_t>(st.st_nlink));
-  put64(32, static_cast<uint64_t>(st.st_size));
-  put64(40, to_ns(st.st_atim));
-  put64(48, to_ns(st.st_mtim));
-  put64(56, to_ns(st.st_ctim));
-  return mem.copy_out(ptr, buf, sizeof buf);
+  // From nlink on, wasi_unstable's fields are 8 bytes earlier (a u32 nlink).
+  size_t at = 24;
+  if (abi == Abi::Unstable) {
+    uint32_t nlink = static_cast<uint32_t>(std::min<uint64_t>(st.st_nlink, UINT32_MAX));
+    std::memcpy(buf + 20, &nlink, 4);
+    at = 24 - 8;
+  } else {
+    put64(24, static_cast<uint64_t>(st.st_nlink));
+  }
+  put64(at + 8, static_cast<uint64_t>(st.st_size));
+  put64(at + 16, to_ns(st.st_atim));
+  put64(at + 24, to_ns(st.st_mtim));
+  put64(at + 32, to_ns(st.st_ctim));
+  return mem.copy_out(ptr, buf, size);
 }
 
 Errno times_of(uint64_t atim, uint64_t mtim, uint16_t flags, struct timespec out[2]) {
@@ -380,27 +390,30 @@ void WasiCtx::define(Store& store, Imports& imports) {
   define_async_wait(*impl_);
 
   Impl* w = impl_.get();
-  for (const FuncDef& d : defs) {
-    FuncType type;
-    for (const char* s = d.sig; *s; ++s) type.params.push_back(*s == 'I' ? ValType::I64 : ValType::I32);
-    if (d.returns_errno) type.results.push_back(ValType::I32);
-    HostFunc fn = [w, d](HostCall& hc) -> HostAnswer {
-      Call c{hc, Memory(memory_of(hc))};
-      if (d.raw) return d.raw(*w, c);
-      hc.results[0] = d.fn(*w, c);
-      return HostAnswer::ok();
-    };
-    std::string name = std::string(kModuleName) + "." + d.name;
-    Extern e;
-    e.kind = ExternKind::Func;
-    e.func = store.make_host_func(std::move(type), std::move(fn), name);
-    imports.add(kModuleName, d.name, e);
+  for (Abi abi : {Abi::Preview1, Abi::Unstable}) {
+    const char* module = abi == Abi::Unstable ? kUnstableModuleName : kModuleName;
+    for (const FuncDef& d : defs) {
+      if (abi == Abi::Unstable && std::string_view(d.name) == "sock_accept") continue;  // added in preview 1
+      FuncType type;
+      for (const char* s = d.sig; *s; ++s) type.params.push_back(*s == 'I' ? ValType::I64 : ValType::I32);
+      if (d.returns_errno) type.results.push_back(ValType::I32);
+      HostFunc fn = [w, d, abi](HostCall& hc) -> HostAnswer {
+        Call c{hc, Memory(memory_of(hc)), abi};
+        if (d.raw) return d.raw(*w, c);
+        hc.results[0] = d.fn(*w, c);
+        return HostAnswer::ok();
+      };
+      Extern e;
+      e.kind = ExternKind::Func;
+      e.func = store.make_host_func(std::move(type), std::move(fn), std::string(module) + "." + d.name);
+      imports.add(module, d.name, e);
+    }
   }
 }
 
 bool WasiCtx::imported_by(const Module& module) {
   for (const Import& imp : module.imports)
-    if (imp.module == kModuleName) return true;
+    if (imp.module == kModuleName || imp.module == kUnstableModuleName) return true;
   return false;
 }
 

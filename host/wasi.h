@@ -34,24 +34,34 @@
 //     with O_NOFOLLOW, every symbolic link is read and followed by hand, and
 //     `..` may not climb above the preopened directory. An absolute path, a
 //     `..` too many or a symbolic link leading outside gives ENOTCAPABLE
-//     (errno 76). Rights are honoured: a descriptor can do only what its
-//     rights allow, and a descriptor opened from a directory has at most that
-//     directory's inheriting rights.
+//     (errno 76); making a symbolic link with an absolute target, EPERM.
+//     Rights are honoured: a descriptor can do only what its rights allow,
+//     and a descriptor opened from a directory has at most that directory's
+//     inheriting rights.
 //   - proc_exit unwinds the call: the host function answers with a trap (the
 //     message says "proc_exit(CODE)") and exit_code() holds the code.
 //   - sock_* answer ENOTSUP (EBADF for a descriptor that is not open);
 //     proc_raise ENOSYS.
 //
-// Waiting (poll_oneoff, sched_yield): with WasiConfig::async set and the
-// program running as a suspension-form asynchronous call of that runtime
-// (AsyncRuntime::start), a poll_oneoff that must wait suspends the call
-// (form 3 of ASYNC.md): its Thread stays on the heap, an event-loop timer
-// resumes it when a clock subscription expires (or when a polled descriptor
-// becomes ready; descriptors are re-checked a few times per 10 ms), and the
-// loop runs other work meanwhile. sched_yield suspends the same way and
-// resumes after the work already queued. Called any other way (Store::call,
-// a callback-form call, no runtime), they block the thread instead, like a
-// native program.
+// wasi_unstable: the module name of WASI's snapshot 0, still imported by
+// programs built with older toolchains. Its functions are preview 1's, with
+// the same signatures and meaning, except for three layouts that the
+// functions concerned follow when called through that name: fd_seek's whence
+// (cur 0, end 1, set 2), the filestat of fd_filestat_get and path_filestat_get
+// (a 32-bit nlink, 56 bytes) and poll_oneoff's clock subscription (an extra
+// 64-bit identifier first, 56 bytes). sock_accept is preview 1 only.
+//
+// Waiting (poll_oneoff, sched_yield, fd_read): with WasiConfig::async set
+// and the program running as a suspension-form asynchronous call of that
+// runtime (AsyncRuntime::start), a poll_oneoff that must wait suspends the call
+// (form 3 of ASYNC.md): its Thread stays on the heap, the event loop resumes
+// it when a clock subscription expires (a timer) or a polled descriptor
+// becomes ready (a descriptor watch), and runs other work meanwhile. fd_read
+// on a stream (pipe, terminal, socket) with nothing to read yet suspends the
+// same way and reads once there is input or its end; files never wait.
+// sched_yield suspends and resumes after the work already queued. Called any
+// other way (Store::call, a callback-form call, no runtime), they block the
+// thread instead, like a native program.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +103,9 @@ struct WasiConfig {
 class WasiCtx {
  public:
   static constexpr const char* kModuleName = "wasi_snapshot_preview1";
+  // The same functions under the older name (snapshot 0), with its ABI
+  // where it differs (see "wasi_unstable" above).
+  static constexpr const char* kUnstableModuleName = "wasi_unstable";
 
   // Opens the preopened directories (an Error names the one that fails).
   static Result<std::unique_ptr<WasiCtx>> create(WasiConfig config);
@@ -100,11 +113,13 @@ class WasiCtx {
   WasiCtx(const WasiCtx&) = delete;
   WasiCtx& operator=(const WasiCtx&) = delete;
 
-  // Makes every function of wasi_snapshot_preview1 in `store` and adds it to
-  // `imports`. The functions refer to this WasiCtx: it must outlive their use.
+  // Makes every function of wasi_snapshot_preview1 and wasi_unstable in
+  // `store` and adds them to `imports`. The functions refer to this WasiCtx:
+  // it must outlive their use.
   void define(Store& store, Imports& imports);
 
-  // Whether `module` imports anything from wasi_snapshot_preview1.
+  // Whether `module` imports anything from wasi_snapshot_preview1 or
+  // wasi_unstable.
   static bool imported_by(const Module& module);
 
   // The code given to proc_exit, once the program called it.

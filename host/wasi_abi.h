@@ -98,6 +98,8 @@ enum : Filetype {
 };
 
 enum : uint8_t { kWhenceSet = 0, kWhenceCur = 1, kWhenceEnd = 2 };
+// wasi_unstable numbers them in another order.
+enum : uint8_t { kUnstableWhenceCur = 0, kUnstableWhenceEnd = 1, kUnstableWhenceSet = 2 };
 enum : uint8_t {
   kAdviceNormal = 0, kAdviceSequential = 1, kAdviceRandom = 2, kAdviceWillneed = 3,
   kAdviceDontneed = 4, kAdviceNoreuse = 5,
@@ -134,6 +136,9 @@ constexpr uint32_t kFdstatSize = 24;
 // filestat: { u64 dev @0; u64 ino @8; u8 filetype @16; u64 nlink @24; u64 size @32;
 //             u64 atim @40; u64 mtim @48; u64 ctim @56 }
 constexpr uint32_t kFilestatSize = 64;
+// wasi_unstable's filestat has a 32-bit nlink: { u64 dev @0; u64 ino @8;
+//   u8 filetype @16; u32 nlink @20; u64 size @24; u64 atim @32; u64 mtim @40; u64 ctim @48 }
+constexpr uint32_t kUnstableFilestatSize = 56;
 
 // dirent: { u64 d_next @0; u64 d_ino @8; u32 d_namlen @16; u8 d_type @20 }, then the name
 constexpr uint32_t kDirentSize = 24;
@@ -145,6 +150,11 @@ constexpr uint32_t kPrestatSize = 8;
 //   clock { u32 id @16; u64 timeout @24; u64 precision @32; u16 flags @40 }
 //   fd_read / fd_write { u32 fd @16 } }
 constexpr uint32_t kSubscriptionSize = 48;
+// wasi_unstable's clock subscription starts with a u64 `identifier`, which
+// moves the other fields by 8: { u64 identifier @16; u32 id @24;
+//   u64 timeout @32; u64 precision @40; u16 flags @48 } (fd_read / fd_write
+// unchanged).
+constexpr uint32_t kUnstableSubscriptionSize = 56;
 
 // event: { u64 userdata @0; u16 error @8; u8 type @10;
 //          fd_readwrite { u64 nbytes @16; u16 flags @24 } }

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -42,18 +43,32 @@ Errno gather(Memory& mem, uint32_t ptr, uint32_t n, std::vector<struct iovec>& o
   return kSuccess;
 }
 
-Errno fd_read(Impl& w, Call& c) {
-  FdEntry* e;
-  if (Errno r = lookup(w, c.u32(0), kRightFdRead, e, kBadf)) return r;
-  std::vector<struct iovec> iov;
-  if (Errno r = gather(c.mem, c.u32(1), c.u32(2), iov)) return r;
-  if (!c.mem.ok(c.u32(3), 4)) return kFault;
-  ssize_t n;
-  do n = ::readv(e->host, iov.data(), static_cast<int>(iov.size()));
+// A stream (pipe, terminal, socket) whose reader would wait: nothing to read
+// yet, not at its end, and not made non-blocking by the program (which then
+// wants EAGAIN). Files and directories never wait.
+bool would_block(const FdEntry& e) {
+  if (e.type == kFiletypeRegularFile || e.type == kFiletypeDirectory) return false;
+  int fl = ::fcntl(e.host, F_GETFL);
+  if (fl < 0 || (fl & O_NONBLOCK)) return false;
+  struct pollfd p{e.host, POLLIN, 0};
+  int n;
+  do n = ::poll(&p, 1, 0);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  c.mem.store<uint32_t>(c.u32(3), static_cast<uint32_t>(n));
-  return kSuccess;
+  return n == 0;
+}
+
+// fd_read(fd, iovs, iovs_len, nread). A read that would wait suspends the
+// call when it can (suspend_read), so that the loop runs other programs
+// until input arrives.
+HostAnswer fd_read(Impl& w, Call& c) {
+  ReadArgs a{c.u32(0), c.u32(1), c.u32(2), c.u32(3)};
+  FdEntry* e = w.get(a.fd);
+  if (e && (e->base & kRightFdRead) && would_block(*e)) {
+    HostAnswer pending = suspend_read(w, c, a);
+    if (pending.kind == HostAnswer::Pending) return pending;
+  }
+  c.hc.results[0] = read_now(w, c.mem, a);
+  return HostAnswer::ok();
 }
 
 Errno fd_pread(Impl& w, Call& c) {
@@ -119,6 +134,14 @@ Errno fd_pwrite(Impl& w, Call& c) {
 Errno fd_seek(Impl& w, Call& c) {
   int64_t off = static_cast<int64_t>(c.u64(1));
   uint32_t whence = c.u32(2);
+  if (c.abi == Abi::Unstable) {
+    switch (whence) {
+      case kUnstableWhenceCur: whence = kWhenceCur; break;
+      case kUnstableWhenceEnd: whence = kWhenceEnd; break;
+      case kUnstableWhenceSet: whence = kWhenceSet; break;
+      default: whence = 0xFF;  // EINVAL below
+    }
+  }
   FdEntry* e = w.get(c.u32(0));
   if (!e) return kBadf;
   // Asking where one is (offset 0 from the current position) is telling.
@@ -216,8 +239,11 @@ Errno fd_fdstat_get(Impl& w, Call& c) {
   uint8_t buf[kFdstatSize] = {};
   buf[0] = e->type;
   std::memcpy(buf + 2, &flags, 2);
-  std::memcpy(buf + 8, &e->base, 8);
-  std::memcpy(buf + 16, &e->inheriting, 8);
+  // wasi_unstable has no sock_accept right (the highest bit of preview 1).
+  const Rights known = c.abi == Abi::Unstable ? kRightsAll & ~kRightSockAccept : kRightsAll;
+  const Rights base = e->base & known, inheriting = e->inheriting & known;
+  std::memcpy(buf + 8, &base, 8);
+  std::memcpy(buf + 16, &inheriting, 8);
   c.mem.copy_out(c.u32(1), buf, sizeof buf);
   return kSuccess;
 }
@@ -251,10 +277,10 @@ Errno fd_fdstat_set_rights(Impl& w, Call& c) {
 Errno fd_filestat_get(Impl& w, Call& c) {
   FdEntry* e;
   if (Errno r = lookup(w, c.u32(0), kRightFdFilestatGet, e)) return r;
-  if (!c.mem.ok(c.u32(1), kFilestatSize)) return kFault;
+  if (!c.mem.ok(c.u32(1), filestat_size(c.abi))) return kFault;
   struct stat st{};
   if (::fstat(e->host, &st) != 0) return last_errno();
-  store_filestat(c.mem, c.u32(1), st);
+  store_filestat(c.mem, c.u32(1), st, c.abi);
   return kSuccess;
 }
 
@@ -379,6 +405,20 @@ Errno fd_renumber(Impl& w, Call& c) {
 
 }  // namespace
 
+Errno read_now(Impl& w, Memory& mem, const ReadArgs& a) {
+  FdEntry* e;
+  if (Errno r = lookup(w, a.fd, kRightFdRead, e, kBadf)) return r;
+  std::vector<struct iovec> iov;
+  if (Errno r = gather(mem, a.iovs, a.iovs_len, iov)) return r;
+  if (!mem.ok(a.nread, 4)) return kFault;
+  ssize_t n;
+  do n = ::readv(e->host, iov.data(), static_cast<int>(iov.size()));
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return last_errno();
+  mem.store<uint32_t>(a.nread, static_cast<uint32_t>(n));
+  return kSuccess;
+}
+
 void add_fd_functions(std::vector<FuncDef>& out) {
   out.insert(out.end(), {
       {"fd_advise", "iIIi", true, fd_advise, nullptr},
@@ -395,7 +435,7 @@ void add_fd_functions(std::vector<FuncDef>& out) {
       {"fd_prestat_get", "ii", true, fd_prestat_get, nullptr},
       {"fd_prestat_dir_name", "iii", true, fd_prestat_dir_name, nullptr},
       {"fd_pwrite", "iiiIi", true, fd_pwrite, nullptr},
-      {"fd_read", "iiii", true, fd_read, nullptr},
+      {"fd_read", "iiii", true, nullptr, fd_read},
       {"fd_readdir", "iiiIi", true, fd_readdir, nullptr},
       {"fd_renumber", "ii", true, fd_renumber, nullptr},
       {"fd_seek", "iIii", true, fd_seek, nullptr},

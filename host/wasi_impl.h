@@ -5,7 +5,7 @@
 //   wasi.cpp        the context, args/environ, clocks, random, proc_*, sock_*
 //   wasi_fd.cpp     fd_*
 //   wasi_path.cpp   the sandboxed path resolution and path_*
-//   wasi_poll.cpp   poll_oneoff and sched_yield (suspending through form 3)
+//   wasi_poll.cpp   poll_oneoff, sched_yield and fd_read's waits (form 3)
 #pragma once
 
 #include <sys/stat.h>
@@ -69,10 +69,19 @@ class Memory {
   MemoryInst* m_;
 };
 
+// The module a function was imported from. wasi_unstable (snapshot 0, what
+// older toolchains emit) has the functions of wasi_snapshot_preview1 with the
+// same signatures and meaning; its ABI differs in three places only: fd_seek's
+// whence values, the filestat layout (fd_filestat_get, path_filestat_get) and
+// the clock subscription layout (poll_oneoff). Those functions look at `abi`;
+// sock_accept does not exist there.
+enum class Abi : uint8_t { Preview1, Unstable };
+
 // One call of a WASI function: its arguments (cells) and the caller's memory.
 struct Call {
   HostCall& hc;
   Memory mem;
+  Abi abi;
   uint32_t u32(size_t i) const { return static_cast<uint32_t>(hc.args[i]); }
   uint64_t u64(size_t i) const { return hc.args[i]; }
 };
@@ -156,12 +165,30 @@ void add_poll_functions(std::vector<FuncDef>& out);
 // Makes impl.async_wait when impl.config.async is set (wasi_poll.cpp).
 void define_async_wait(Impl& impl);
 
+// fd_read's arguments: the descriptor, the iovecs (pointer, count) and where
+// the number of bytes read goes. Kept as numbers while a read waits, and
+// checked against memory again when it happens.
+struct ReadArgs {
+  uint32_t fd, iovs, iovs_len, nread;
+};
+// fd_read itself, now (wasi_fd.cpp): its errno. Blocks if a stream has
+// nothing to read yet.
+Errno read_now(Impl& w, Memory& mem, const ReadArgs& a);
+// fd_read of a stream with nothing to read yet (wasi_poll.cpp): waits on the
+// loop like poll_oneoff on one fd_read subscription, then reads and resumes
+// with the errno. Answers Pending, or anything else when the call cannot
+// suspend (the caller then reads, blocking).
+HostAnswer suspend_read(Impl& w, Call& c, const ReadArgs& a);
+
 // Host errno -> WASI errno (EIO for anything without a counterpart).
 Errno errno_of(int host_errno);
 inline Errno last_errno() { return errno_of(errno); }
 Filetype filetype_of(mode_t mode);
-// Writes a filestat (64 bytes) at `ptr`; false if it does not fit.
-bool store_filestat(Memory& mem, uint64_t ptr, const struct stat& st);
+// The size of a filestat, and writes one at `ptr` (false if it does not fit).
+inline uint32_t filestat_size(Abi abi) {
+  return abi == Abi::Unstable ? kUnstableFilestatSize : kFilestatSize;
+}
+bool store_filestat(Memory& mem, uint64_t ptr, const struct stat& st, Abi abi);
 // Timespec fields -> nanoseconds since the epoch (0 for times before it).
 uint64_t to_ns(const struct timespec& ts);
 // fd/path_filestat_set_times: the two timespecs utimensat/futimens take, or

@@ -344,14 +344,14 @@ Errno path_unlink_file(Impl& w, Call& c) {
 
 // path_filestat_get(fd, flags, path, path_len, buf)
 Errno path_filestat_get(Impl& w, Call& c) {
-  if (!c.mem.ok(c.u32(4), kFilestatSize)) return kFault;
+  if (!c.mem.ok(c.u32(4), filestat_size(c.abi))) return kFault;
   Resolved r;
   if (Errno e = locate(w, c, c.u32(0), kRightPathFilestatGet, 2, c.u32(1) & kLookupSymlinkFollow, r))
     return e;
   struct stat st{};
   if (::fstatat(r.parent.fd(), r.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return last_errno();
   if (r.must_be_dir && !S_ISDIR(st.st_mode)) return kNotdir;
-  store_filestat(c.mem, c.u32(4), st);
+  store_filestat(c.mem, c.u32(4), st, c.abi);
   return kSuccess;
 }
 
@@ -385,13 +385,14 @@ Errno path_readlink(Impl& w, Call& c) {
 // path_symlink(old_path, old_path_len, fd, new_path, new_path_len): a link at
 // new_path whose target is old_path. The target is only text, but an absolute
 // one could never be followed inside the sandbox, and it would lead the host's
-// own programs out of it: refused.
+// own programs out of it: refused with EPERM, as wasmtime, node (uvwasi) and
+// the WASI filesystem's path-resolution rules ("not-permitted") do.
 Errno path_symlink(Impl& w, Call& c) {
   std::string target;
   if (!c.mem.read_string(c.u32(0), c.u32(1), target)) return kFault;
   if (target.find('\0') != std::string::npos) return kInval;
   if (!valid_utf8(target)) return kIlseq;
-  if (!target.empty() && target.front() == '/') return kNotcapable;
+  if (!target.empty() && target.front() == '/') return kPerm;
   Resolved r;
   if (Errno e = locate(w, c, c.u32(2), kRightPathSymlink, 3, false, r)) return e;
   if (r.must_be_dir) return kNoent;

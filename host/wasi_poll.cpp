@@ -1,4 +1,5 @@
-// WASI preview 1: poll_oneoff and sched_yield, the two functions that wait.
+// WASI preview 1: poll_oneoff and sched_yield, the two functions that wait,
+// and the waiting of fd_read on a stream with nothing to read yet.
 //
 // Waiting without blocking (form 3 of ASYNC.md). When poll_oneoff has nothing
 // to report yet and the context has an AsyncRuntime, the call suspends: the
@@ -6,11 +7,18 @@
 // by define_async_wait, never imported by the module) and answers with that
 // import's Pending answer. The Thread suspends with its whole state on the
 // heap, and the event loop goes on with other work (other programs of
-// `--jobs`, other calls). The wait itself is a timer of the loop: at the
-// earliest clock deadline (and every few milliseconds while descriptors are
-// polled) it checks the subscriptions again; once some are ready it writes
-// the events into linear memory and resolves the slot, which resumes the
-// Thread with poll_oneoff's result (the errno, 0).
+// `--jobs`, other calls). The wait itself is a timer of the loop at the
+// earliest clock deadline, and a descriptor watch of the loop
+// (EventLoop::watch_readable / watch_writable) for each descriptor polled:
+// when the first of them fires, the others are dropped and the
+// subscriptions checked again; once some are ready the events are written
+// into linear memory and the slot resolved, which resumes the Thread with
+// poll_oneoff's result (the errno, 0).
+//
+// fd_read on a pipe, terminal or socket with nothing to read yet waits the
+// same way, as a poll on one fd_read subscription: once the descriptor is
+// readable (data, or its end) the loop does the read and resumes the Thread
+// with fd_read's errno.
 //
 // The import's result type is i64 on purpose: the runtime accepts an import
 // returning i64 only in suspension form, so in a callback-form call (or with
@@ -47,11 +55,13 @@ struct Sub {
 
 struct PollWait {
   bool yield = false;  // sched_yield: nothing to check, resume after queued work
+  std::optional<ReadArgs> read;  // fd_read: subs holds its one fd_read subscription
   MemoryInst* memory = nullptr;
   uint32_t out = 0, nevents = 0;
   std::vector<Sub> subs;
+  // What the loop waits on for this wait, while it waits.
   std::optional<EventLoop::TimerId> timer;
-  std::chrono::milliseconds interval{1};  // descriptor polling, doubling up to 10 ms
+  std::vector<EventLoop::WatchId> watches;
 };
 
 namespace {
@@ -64,13 +74,20 @@ uint64_t ns_until(clockid_t id, uint64_t when) {
   return when > now ? when - now : 0;
 }
 
+uint32_t subscription_size(Abi abi) {
+  return abi == Abi::Unstable ? kUnstableSubscriptionSize : kSubscriptionSize;
+}
+
 // Reads the subscriptions; EINVAL for an unknown tag.
-Errno parse(Memory& mem, uint32_t in, uint32_t n, std::vector<Sub>& subs) {
+Errno parse(Memory& mem, uint32_t in, uint32_t n, Abi abi, std::vector<Sub>& subs) {
   Clock::time_point now = Clock::now();
   constexpr uint64_t kFarAway = 100ull * 365 * 24 * 3600 * 1000000000ull;  // a century
+  // wasi_unstable's clock fields come after its `identifier` (unused: the
+  // event carries the subscription's userdata in both ABIs).
+  const uint64_t clock_at = abi == Abi::Unstable ? 24 : 16;
   subs.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
-    uint64_t at = in + uint64_t(i) * kSubscriptionSize;
+    uint64_t at = in + uint64_t(i) * subscription_size(abi);
     Sub& s = subs[i];
     mem.load(at, s.userdata);
     mem.load(at + 8, s.tag);
@@ -79,9 +96,9 @@ Errno parse(Memory& mem, uint32_t in, uint32_t n, std::vector<Sub>& subs) {
         uint32_t id = 0;
         uint64_t timeout = 0;
         uint16_t flags = 0;
-        mem.load(at + 16, id);
-        mem.load(at + 24, timeout);
-        mem.load(at + 40, flags);
+        mem.load(at + clock_at, id);
+        mem.load(at + clock_at + 8, timeout);
+        mem.load(at + clock_at + 24, flags);
         uint64_t delta;
         if (id != kClockRealtime && id != kClockMonotonic) {
           s.error = kInval;  // CPU-time clocks cannot be waited for
@@ -249,14 +266,14 @@ HostAnswer poll_oneoff(Impl& w, Call& c) {
   };
   uint32_t in = c.u32(0), out = c.u32(1), n = c.u32(2), nevents = c.u32(3);
   if (n == 0) return answer(kInval);
-  if (!c.mem.ok(in, uint64_t(n) * kSubscriptionSize) || !c.mem.ok(out, uint64_t(n) * kEventSize) ||
+  if (!c.mem.ok(in, uint64_t(n) * subscription_size(c.abi)) || !c.mem.ok(out, uint64_t(n) * kEventSize) ||
       !c.mem.ok(nevents, 4))
     return answer(kFault);
   auto wait = std::make_shared<PollWait>();
   wait->memory = c.mem.inst();
   wait->out = out;
   wait->nevents = nevents;
-  if (Errno e = parse(c.mem, in, n, wait->subs)) return answer(e);
+  if (Errno e = parse(c.mem, in, n, c.abi, wait->subs)) return answer(e);
   if (collect(w, *wait, Clock::now())) return answer(kSuccess);
 
   HostAnswer a = try_suspend(w, c);
@@ -282,24 +299,68 @@ HostAnswer sched_yield(Impl& w, Call& c) {
   return HostAnswer::ok();
 }
 
-// One check of a suspended wait, on the loop: resolve, or check again later.
+}  // namespace
+
+HostAnswer suspend_read(Impl& w, Call& c, const ReadArgs& a) {
+  HostAnswer answer = try_suspend(w, c);
+  if (answer.kind == HostAnswer::Pending) {
+    auto wait = std::make_shared<PollWait>();
+    wait->memory = c.mem.inst();
+    wait->read = a;
+    Sub sub;
+    sub.tag = kEventtypeFdRead;
+    sub.fd = a.fd;
+    wait->subs.push_back(sub);
+    w.waits[answer.handle] = std::move(wait);
+  }
+  return answer;
+}
+
+namespace {
+
+// Drops the timer and watches of a wait.
+void stop_waiting(EventLoop& loop, PollWait& wait) {
+  if (wait.timer) loop.cancel(*wait.timer);
+  wait.timer.reset();
+  for (EventLoop::WatchId id : wait.watches) loop.unwatch(id);
+  wait.watches.clear();
+}
+
+// One check of a suspended wait, on the loop: resolve, or wait again for the
+// earliest clock deadline and for the descriptors.
 void tick(Impl* w, const std::shared_ptr<PollWait>& wait, Slot slot) {
   if (!slot.pending()) return;
   Clock::time_point now = Clock::now();
-  if (wait->yield || collect(*w, *wait, now)) {
+  if (wait->read) {
+    if (check_fd(*w, wait->subs[0]).ready) {
+      Memory mem(wait->memory);
+      (void)slot.resolve(Value::i64(read_now(*w, mem, *wait->read)));
+      return;
+    }
+  } else if (wait->yield || collect(*w, *wait, now)) {
     (void)slot.resolve(Value::i64(kSuccess));
     return;
   }
-  auto next = earliest_deadline(*wait);
-  if (polls_fds(*wait)) {
-    Clock::time_point poll_at = now + wait->interval;
-    if (!next || poll_at < *next) next = poll_at;
-    wait->interval = std::min(wait->interval * 2, std::chrono::milliseconds(10));
-  }
-  wait->timer = slot.loop().at(*next, [w, wait, slot] {
-    wait->timer.reset();
+  EventLoop& loop = slot.loop();
+  auto again = [w, wait, slot] {
+    stop_waiting(slot.loop(), *wait);
     tick(w, wait, slot);
-  });
+  };
+  auto next = earliest_deadline(*wait);
+  for (const Sub& s : wait->subs) {
+    if (s.tag == kEventtypeClock) continue;
+    const FdEntry* e = w->get(s.fd);  // there: a missing one would have been ready (EBADF)
+    EventLoop::WatchId id =
+        s.tag == kEventtypeFdRead ? loop.watch_readable(e->host, again) : loop.watch_writable(e->host, again);
+    if (id) {
+      wait->watches.push_back(id);
+    } else {
+      // The loop cannot watch descriptors (none left for its pipe): look again soon.
+      Clock::time_point soon = now + std::chrono::milliseconds(10);
+      if (!next || soon < *next) next = soon;
+    }
+  }
+  if (next) wait->timer = loop.at(*next, again);
 }
 
 }  // namespace
@@ -327,11 +388,8 @@ void define_async_wait(Impl& w) {
         std::shared_ptr<PollWait> wait = std::move(it->second);
         impl->waits.erase(it);
         EventLoop* loop = &slot.loop();
-        // A cancelled call (its timeout, the runtime shutting down) stops the timer.
-        (void)slot.on_cancel([wait, loop] {
-          if (wait->timer) loop->cancel(*wait->timer);
-          wait->timer.reset();
-        });
+        // A cancelled call (its timeout, the runtime shutting down) stops waiting.
+        (void)slot.on_cancel([wait, loop] { stop_waiting(*loop, *wait); });
         tick(impl, wait, slot);
       },
       std::string(WasiCtx::kModuleName) + ".poll_oneoff");
