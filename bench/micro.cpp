@@ -29,6 +29,14 @@
 #include "interp/runtime.h"
 #include "loader/loader.h"
 
+// The memory benchmark reads the heap's size from glibc (mallinfo2, 2.33+).
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#if __GLIBC_PREREQ(2, 33)
+#include <malloc.h>
+#define WASMSLOT_BENCH_HEAP_SIZE 1
+#endif
+#endif
+
 #ifndef WASMSLOT_BENCH_WAT_DIR
 #error "WASMSLOT_BENCH_WAT_DIR must name the directory of the compiled bench/wat modules"
 #endif
@@ -239,6 +247,93 @@ void BM_AsyncCallback(benchmark::State& state) {
   report_iterations(state, 1);
 }
 
+#ifdef WASMSLOT_BENCH_HEAP_SIZE
+// Heap bytes in use now (glibc: what malloc handed out, its per-block
+// overhead included, plus large mmapped blocks).
+size_t heap_in_use() {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+#endif
+
+// N calls of sum(1) started together; env.get keeps every slot pending, so
+// after one loop turn all N are suspended at once.
+struct SuspendedCalls {
+  Store store;
+  AsyncRuntime rt{store};
+  std::vector<Slot> waiting;
+  Instance* inst = nullptr;
+
+  explicit SuspendedCalls(size_t n) {
+    auto module = load_file("async_suspend.wasm");
+    Imports imports;
+    auto def = rt.define_async(imports, *module, "env", "get",
+                               [this](std::span<const Value>, Slot slot) { waiting.push_back(slot); });
+    if (!def.ok()) throw std::runtime_error(def.error().message);
+    inst = instantiate_or_throw(store, module, imports);
+    waiting.reserve(n);
+  }
+  // Starts n calls and runs the loop until they are all suspended.
+  bool suspend(size_t n) {
+    const Value args[] = {Value::i32(1)};
+    for (size_t i = 0; i < n; ++i)
+      if (!rt.start(*inst, "sum", args).ok()) return false;
+    rt.loop().run();
+    return waiting.size() == n && rt.running_calls() == n;
+  }
+};
+
+#ifdef WASMSLOT_BENCH_HEAP_SIZE
+// Memory per suspended call: the heap grown by starting N calls of a shallow
+// function and leaving them all suspended on a pending slot, divided by N.
+// It is all a suspended call costs: its AsyncCall, Thread (value stack and
+// frames included), promise slot and the runtime's entry for it.
+void BM_AsyncSuspendedMemory(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  double per_call = 0;
+  for (auto _ : state) {
+    SuspendedCalls calls(n);
+    size_t before = heap_in_use();
+    if (!calls.suspend(n)) {
+      state.SkipWithError("the calls did not all suspend");
+      return;
+    }
+    per_call = static_cast<double>(heap_in_use() - before) / static_cast<double>(n);
+    state.PauseTiming();  // tearing down is not part of it
+    calls.rt.cancel_all("done");
+    state.ResumeTiming();
+  }
+  state.counters["bytes_per_call"] = per_call;
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+#endif
+
+// Slots settled per second: N calls are suspended, then every slot is
+// resolved and the loop resumes each call to its end. Timed: the
+// settlements and the resumptions they schedule.
+void BM_AsyncSettleThroughput(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    SuspendedCalls calls(n);
+    if (!calls.suspend(n)) {
+      state.SkipWithError("the calls did not all suspend");
+      return;
+    }
+    state.ResumeTiming();
+    for (Slot& s : calls.waiting) (void)s.resolve(Value::i32(1));
+    calls.rt.loop().run();
+    if (calls.rt.running_calls() != 0) {
+      state.SkipWithError("a call did not finish");
+      return;
+    }
+    state.PauseTiming();
+    calls.waiting.clear();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+
 // ---------------------------------------------------------------------------
 // Loader throughput.
 
@@ -413,6 +508,10 @@ void register_all() {
   RegisterBenchmark("async/suspend_resume_thread", BM_SuspendResumeThread)->Arg(1 << 16);
   RegisterBenchmark("async/suspend_form3_runtime", BM_AsyncSuspend)->Arg(1 << 14);
   RegisterBenchmark("async/callback_form1_runtime", BM_AsyncCallback);
+#ifdef WASMSLOT_BENCH_HEAP_SIZE
+  RegisterBenchmark("async/suspended_call_memory", BM_AsyncSuspendedMemory)->Arg(10000)->Iterations(3);
+#endif
+  RegisterBenchmark("async/settle_throughput", BM_AsyncSettleThroughput)->Arg(10000);
   // Loader.
   RegisterBenchmark("load/validate_generated", BM_LoadGenerated)->Unit(benchmark::kMillisecond);
   RegisterBenchmark("load/decode_generated", BM_DecodeGenerated)->Unit(benchmark::kMillisecond);

@@ -10,26 +10,6 @@ namespace wasmslot {
 
 namespace {
 
-// A value as the interpreter's cells: one cell, two for v128 (low half first).
-void push_cells(const Value& v, std::vector<uint64_t>& out) {
-  out.push_back(v.lo);
-  if (v.type == ValType::V128) out.push_back(v.hi);
-}
-
-std::vector<Value> values_of(std::span<const uint64_t> cells, const std::vector<ValType>& types) {
-  std::vector<Value> out;
-  size_t i = 0;
-  for (ValType t : types) {
-    Value v{t, i < cells.size() ? cells[i] : 0, 0};
-    if (t == ValType::V128) v.hi = i + 1 < cells.size() ? cells[i + 1] : 0;
-    // Keep the canonical form of Value: an i32 is zero-extended.
-    if (t == ValType::I32 || t == ValType::F32) v.lo &= 0xFFFFFFFFu;
-    i += cells_of(t);
-    out.push_back(v);
-  }
-  return out;
-}
-
 bool is_callback_value_type(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }
@@ -41,6 +21,14 @@ std::string types_to_string(const std::vector<ValType>& ts) {
     s += to_string(ts[i]);
   }
   return s + ")";
+}
+
+std::string slot_text(Handle h, const std::string* import) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", h);
+  std::string s = std::string("promise slot ") + buf;
+  if (import) s += " of " + *import;
+  return s;
 }
 
 }  // namespace
@@ -55,8 +43,8 @@ std::optional<ValType> Slot::value_type() const {
 
 const std::string& Slot::import_name() const {
   static const std::string none;
-  auto it = rt_->aux_.find(h_);
-  return it != rt_->aux_.end() && it->second.import ? it->second.import->name : none;
+  auto* aux = rt_->aux_of(h_);
+  return aux && aux->import ? aux->import->name : none;
 }
 
 bool Slot::pending() const { return rt_ && rt_->slots_.is_pending(h_); }
@@ -66,6 +54,41 @@ Status Slot::reject(int32_t code) { return rt_->settle_reject(h_, code); }
 Status Slot::set_deadline(std::chrono::milliseconds ms) { return rt_->set_deadline(h_, ms); }
 Status Slot::on_cancel(std::function<void()> fn) { return rt_->add_on_cancel(h_, std::move(fn)); }
 EventLoop& Slot::loop() const { return rt_->loop_; }
+RemoteSlot Slot::remote() const { return RemoteSlot(rt_, h_, rt_->loop_.keep_alive()); }
+
+// ---------------------------------------------------------------------------
+// RemoteSlot: the settlement travels to the loop's thread through its post
+// box; the slot itself is only ever touched there.
+
+void RemoteSlot::send(std::function<void(Slot)> settle) {
+  if (!rt_) return;  // settled once already
+  // Post first, then give the token back: the loop cannot see itself idle
+  // in between and return before the settlement arrives.
+  token_.post([rt = rt_, h = h_, settle = std::move(settle)] { settle(Slot(rt, h)); });
+  token_.reset();
+  rt_ = nullptr;
+}
+
+// A settlement that finds the slot gone (its call failed or was cancelled
+// meanwhile) has nothing left to do: the error is dropped on purpose.
+void RemoteSlot::resolve(Value v) { send([v](Slot s) { (void)s.resolve(v); }); }
+void RemoteSlot::resolve() { send([](Slot s) { (void)s.resolve(); }); }
+void RemoteSlot::reject(int32_t code) { send([code](Slot s) { (void)s.reject(code); }); }
+
+// Never settled: the worker gave up. Cancel the slot rather than leave a call
+// waiting forever.
+RemoteSlot::~RemoteSlot() { send([](Slot s) { (void)s.runtime().cancel(s.handle()); }); }
+
+RemoteSlot& RemoteSlot::operator=(RemoteSlot&& o) noexcept {
+  if (this != &o) {
+    send([](Slot s) { (void)s.runtime().cancel(s.handle()); });
+    rt_ = o.rt_;
+    h_ = o.h_;
+    token_ = std::move(o.token_);
+    o.rt_ = nullptr;
+  }
+  return *this;
+}
 
 void AsyncCall::on_done(std::function<void(AsyncCall&)> fn) {
   if (done())
@@ -85,9 +108,10 @@ AsyncRuntime::~AsyncRuntime() {
 }
 
 FuncInst* AsyncRuntime::make_async_func(FuncType type, AsyncImportFn fn, std::string name) {
-  auto def = std::make_shared<ImportDef>(ImportDef{type, std::move(fn), name});
+  imports_.push_back(std::make_unique<ImportDef>(ImportDef{type, std::move(fn), name}));
+  const ImportDef* def = imports_.back().get();
   return store_.make_host_func(
-      std::move(type), [this, def](HostCall& hc) { return on_import(def, hc); }, std::move(name));
+      std::move(type), [this, def](HostCall& hc) { return on_import(*def, hc); }, std::move(name));
 }
 
 Status AsyncRuntime::define_async(Imports& imports, const Module& module, const std::string& mod,
@@ -109,63 +133,124 @@ Status AsyncRuntime::define_async(Imports& imports, const Module& module, const 
 }
 
 std::string AsyncRuntime::slot_name(Handle h) const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", h);
-  std::string s = std::string("promise slot ") + buf;
-  auto it = aux_.find(h);
-  if (it != aux_.end() && it->second.import) s += " of " + it->second.import->name;
-  return s;
+  const std::string* import = nullptr;
+  if (slots_.check(h) == HandleCheck::Live) {
+    const SlotAux& aux = aux_[handle_index(h)];
+    if (aux.import) import = &aux.import->name;
+  }
+  return slot_text(h, import);
+}
+
+// Why a rejected slot failed its call ("... rejected with code 9"), once the
+// table gave up the slot and before its entry here is cleared.
+std::string AsyncRuntime::rejection_text(Handle h, const Settlement& st) const {
+  const ImportDef* import = aux_[handle_index(h)].import;
+  std::string name = slot_text(h, import ? &import->name : nullptr);
+  return st.reason == RejectReason::HostError
+             ? name + " rejected with code " + std::to_string(st.code)
+             : name + " " + to_string(st.reason) + " (code " + std::to_string(st.code) + ")";
+}
+
+// ---------------------------------------------------------------------------
+// The slot side table
+
+AsyncRuntime::SlotAux* AsyncRuntime::aux_of(Handle h) {
+  return slots_.check(h) == HandleCheck::Live ? &aux_[handle_index(h)] : nullptr;
+}
+
+// A call's slots form a list through the table, newest first: form 1 needs
+// the newest, a failed call cancels them all, a resumed call unlinks one.
+void AsyncRuntime::link_created(AsyncCall& call, Handle h) {
+  uint32_t index = handle_index(h);
+  SlotAux& aux = aux_[index];
+  aux.creator = &call;
+  aux.prev = AsyncCall::kNoSlot;
+  aux.next = call.created_head_;
+  if (aux.next != AsyncCall::kNoSlot) aux_[aux.next].prev = index;
+  call.created_head_ = index;
+}
+
+void AsyncRuntime::unlink_created(SlotAux& aux) {
+  if (!aux.creator) return;
+  if (aux.prev != AsyncCall::kNoSlot)
+    aux_[aux.prev].next = aux.next;
+  else
+    aux.creator->created_head_ = aux.next;
+  if (aux.next != AsyncCall::kNoSlot) aux_[aux.next].prev = aux.prev;
+  aux.creator = nullptr;
+  aux.prev = aux.next = AsyncCall::kNoSlot;
+}
+
+// Clears a slot's entry for its next user, keeping the capacity of its
+// vectors; `h` must be live (it is released from the table here) or already
+// taken.
+void AsyncRuntime::free_slot(Handle h) {
+  if (slots_.check(h) == HandleCheck::Live) (void)slots_.release(h);
+  SlotAux& aux = aux_[handle_index(h)];
+  unlink_created(aux);
+  if (aux.deadline) loop_.cancel(aux.deadline);
+  aux.deadline = 0;
+  aux.import = nullptr;
+  aux.waiter = nullptr;
+  aux.resume = aux.scheduled = aux.orphan = false;
+  aux.args.clear();
+  aux.on_cancel.clear();
 }
 
 // ---------------------------------------------------------------------------
 // The asynchronous import, as the interpreter calls it.
 
-HostAnswer AsyncRuntime::on_import(const std::shared_ptr<ImportDef>& def, HostCall& hc) {
+HostAnswer AsyncRuntime::on_import(const ImportDef& def, HostCall& hc) {
   AsyncCall* call = current_;
   // Only a call started by this runtime has somewhere to deliver the result;
   // a synchronous Store::call (or the start function) does not.
   if (!call || !call->thread_ || &hc.thread != call->thread_.get())
-    return HostAnswer::trap("asynchronous import " + def->name +
-                            " called outside an asynchronous call");
+    return HostAnswer::trap("asynchronous import " + def.name + " called outside an asynchronous call");
 
   bool callback_form = call->form_ != AsyncCall::Form::Suspend;
-  const auto& results = def->type.results;
+  const auto& results = def.type.results;
   std::optional<ValType> type;
   if (callback_form) {
     // Forms 1 and 2: the import returns nothing or the slot's handle, and the
     // value later goes to the callback, so the callback decides its type.
     if (!(results.empty() || (results.size() == 1 && results[0] == ValType::I32)))
-      return HostAnswer::trap("asynchronous import " + def->name + " returns " +
-                              types_to_string(results) +
+      return HostAnswer::trap("asynchronous import " + def.name + " returns " + types_to_string(results) +
                               ": in callback form it must return nothing or an i32 handle");
     type = call->value_type_;
   } else {
     // Form 3: the value becomes the import's result when the call resumes.
     if (results.size() > 1)
-      return HostAnswer::trap("asynchronous import " + def->name + " returns " +
-                              types_to_string(results) +
+      return HostAnswer::trap("asynchronous import " + def.name + " returns " + types_to_string(results) +
                               ": a suspending import returns at most one value");
     if (results.size() == 1) type = results[0];
   }
 
   auto h = slots_.create(type);
-  if (!h) return HostAnswer::trap(def->name + ": " + h.error().message);
+  if (!h) return HostAnswer::trap(def.name + ": " + h.error().message);
   Handle handle = *h;
-  SlotAux& aux = aux_[handle];
-  aux = SlotAux{};
-  aux.import = def;
-  aux.creator = call;
-  call->created_.push_back(handle);
+  uint32_t index = handle_index(handle);
+  while (aux_.size() <= index) aux_.emplace_back();
+  SlotAux& aux = aux_[index];
+  aux.handle = handle;
+  aux.import = &def;
+  aux.args.clear();
+  // The arguments wait in the table (no allocation once its vectors have
+  // grown) until the host work starts.
+  size_t c = 0;
+  for (ValType t : def.type.params) {
+    Value v{t, c < hc.args.size() ? hc.args[c] : 0, 0};
+    if (t == ValType::V128) v.hi = c + 1 < hc.args.size() ? hc.args[c + 1] : 0;
+    // Keep the canonical form of Value: an i32 is zero-extended.
+    if (t == ValType::I32 || t == ValType::F32) v.lo &= 0xFFFFFFFFu;
+    c += cells_of(t);
+    aux.args.push_back(v);
+  }
+  link_created(*call, handle);
 
   // The host work starts on the loop, once the wasm code that made the call
   // has returned or suspended: nothing of the host runs inside wasm code, and
   // a cancellation until then is "before start".
-  std::vector<Value> args = values_of(hc.args, def->type.params);
-  loop_.defer([this, handle, def, args = std::move(args)] {
-    if (!slots_.is_pending(handle)) return;  // cancelled before start
-    (void)slots_.mark_started(handle);
-    def->fn(args, Slot(this, handle));
-  });
+  loop_.defer([this, handle] { start_host_work(handle); });
 
   if (callback_form) {
     if (!results.empty()) hc.results[0] = handle;
@@ -174,27 +259,57 @@ HostAnswer AsyncRuntime::on_import(const std::shared_ptr<ImportDef>& def, HostCa
   return HostAnswer::pending(handle);
 }
 
+void AsyncRuntime::start_host_work(Handle h) {
+  if (!slots_.is_pending(h)) return;  // cancelled before start
+  (void)slots_.mark_started(h);
+  SlotAux& aux = aux_[handle_index(h)];
+  // The function gets the arguments in a buffer of the runtime's own: if it
+  // cancels the slot (freeing its entry) they stay valid until it returns.
+  std::swap(host_args_, aux.args);
+  aux.import->fn(host_args_, Slot(this, h));
+  std::swap(host_args_, aux_[handle_index(h)].args);
+  host_args_.clear();
+}
+
 // ---------------------------------------------------------------------------
 // Settlement: the table records it, the loop gets the continuation.
 
 void AsyncRuntime::settled(Handle h) {
-  auto it = aux_.find(h);
-  if (it == aux_.end()) return;
-  SlotAux& aux = it->second;
-  if (aux.deadline) {
-    loop_.cancel(*aux.deadline);
-    aux.deadline.reset();
+  SlotAux* aux = aux_of(h);
+  if (!aux) return;
+  if (aux->deadline) {
+    loop_.cancel(aux->deadline);
+    aux->deadline = 0;
   }
-  aux.on_cancel.clear();
-  if (aux.waiter) {
+  aux->on_cancel.clear();
+  if (aux->waiter) {
     // Never run wasm here: the resolve call came from host code. The waiter
-    // runs in a later turn of the loop, in settlement order.
-    loop_.defer(std::move(aux.waiter));
-    aux.waiter = nullptr;
-  } else if (aux.orphan) {
-    (void)slots_.release(h);
-    aux_.erase(it);
+    // continues in a later turn of the loop, in settlement order.
+    if (!aux->scheduled) {
+      aux->scheduled = true;
+      loop_.defer([this, h] { continue_slot(h); });
+    }
+  } else if (aux->orphan) {
+    free_slot(h);
   }
+}
+
+void AsyncRuntime::continue_slot(Handle h) {
+  SlotAux* aux = aux_of(h);
+  if (!aux || !aux->scheduled) return;  // freed meanwhile: its call ended
+  aux->scheduled = false;
+  AsyncCall* call = aux->waiter;
+  if (!call) {
+    // The waiting call stopped waiting (it failed); a slot nobody owns any
+    // more is freed now.
+    if (aux->orphan || !aux->creator) free_slot(h);
+    return;
+  }
+  CallPtr keep = call->self_;  // finishing must not destroy it under us
+  if (aux->resume)
+    deliver_resume(*call, h);
+  else
+    deliver_callback(*call, h);
 }
 
 Status AsyncRuntime::settle_resolve(Handle h, std::optional<Value> v) {
@@ -212,18 +327,16 @@ Status AsyncRuntime::settle_reject(Handle h, int32_t code) {
 }
 
 Status AsyncRuntime::settle_reason(Handle h, RejectReason reason) {
-  auto it = aux_.find(h);
   if (!slots_.is_pending(h)) {
     Status live = slots_.check_live(h);
     if (!live) return live;
     return Error{slot_name(h) + " is already settled"};
   }
   // Host cleanup first (stop a timer, abort a request), then the rejection.
-  if (it != aux_.end()) {
-    auto hooks = std::move(it->second.on_cancel);
-    it->second.on_cancel.clear();
-    for (auto& fn : hooks) fn();
-  }
+  auto hooks = std::move(aux_[handle_index(h)].on_cancel);
+  aux_[handle_index(h)].on_cancel.clear();
+  for (auto& fn : hooks) fn();
+  if (!slots_.is_pending(h)) return Ok{};  // a hook settled it
   Status s = reason == RejectReason::TimedOut ? slots_.reject_for(h, reason) : slots_.cancel(h);
   if (!s) return s;
   settled(h);
@@ -238,11 +351,10 @@ Status AsyncRuntime::set_deadline(Handle h, std::chrono::milliseconds ms) {
     if (!live) return live;
     return Error{slot_name(h) + " is already settled"};
   }
-  SlotAux& aux = aux_[h];
-  if (aux.deadline) loop_.cancel(*aux.deadline);
+  SlotAux& aux = aux_[handle_index(h)];
+  if (aux.deadline) loop_.cancel(aux.deadline);
   aux.deadline = loop_.after(ms, [this, h] {
-    auto it = aux_.find(h);
-    if (it != aux_.end()) it->second.deadline.reset();  // this timer has fired
+    if (SlotAux* a = aux_of(h)) a->deadline = 0;  // this timer has fired
     if (slots_.is_pending(h)) (void)settle_reason(h, RejectReason::TimedOut);
   });
   return Ok{};
@@ -254,25 +366,22 @@ Status AsyncRuntime::add_on_cancel(Handle h, std::function<void()> fn) {
     if (!live) return live;
     return Error{slot_name(h) + " is already settled"};
   }
-  aux_[h].on_cancel.push_back(std::move(fn));
+  aux_[handle_index(h)].on_cancel.push_back(std::move(fn));
   return Ok{};
 }
 
+// Nobody will take this slot's result: free it now if it is settled, else
+// once it settles.
 void AsyncRuntime::orphan(Handle h) {
-  auto it = aux_.find(h);
-  if (slots_.check(h) != HandleCheck::Live) {
-    if (it != aux_.end()) aux_.erase(it);
-    return;
-  }
+  SlotAux* aux = aux_of(h);
+  if (!aux) return;
+  unlink_created(*aux);
+  aux->waiter = nullptr;
   if (!slots_.is_pending(h)) {
-    (void)slots_.release(h);
-    if (it != aux_.end()) aux_.erase(it);
+    free_slot(h);
     return;
   }
-  SlotAux& aux = aux_[h];
-  aux.orphan = true;
-  aux.creator = nullptr;
-  aux.waiter = nullptr;
+  aux->orphan = true;
 }
 
 // ---------------------------------------------------------------------------
@@ -280,6 +389,7 @@ void AsyncRuntime::orphan(Handle h) {
 
 Result<CallPtr> AsyncRuntime::start(Instance& instance, std::string_view name,
                                     std::span<const Value> args, const CallOptions& options) {
+  if (dropped(instance)) return Error{"cannot call " + std::string(name) + ": the instance was dropped"};
   auto ext = instance.get_export(name);
   if (!ext) return Error{"unknown export: " + std::string(name)};
   if (ext->kind != ExternKind::Func || !ext->func)
@@ -296,8 +406,10 @@ Result<CallPtr> AsyncRuntime::start(Instance& instance, std::string_view name,
                    to_string(ft.params[i]) + ", got " + to_string(args[i].type)};
 
   auto call = std::make_shared<AsyncCall>();
-  call->seq_ = next_seq_++;
-  call->export_name_ = std::string(name);
+  // The name as the module spells it: it lives as long as the instance.
+  for (const Export& e : instance.module->exports)
+    if (e.name == name) call->export_name_ = e.name;
+  call->instance_ = &instance;
   call->func_ = f;
   call->args_.assign(args.begin(), args.end());
 
@@ -341,73 +453,81 @@ Result<CallPtr> AsyncRuntime::start(Instance& instance, std::string_view name,
   }
 
   if (call->form_ == AsyncCall::Form::Suspend && !options.stack_pointer.empty())
-    call->stack_global_ = stack_pointer_of(instance, options.stack_pointer);
+    if (GlobalInst* g = stack_pointer_of(instance, options.stack_pointer)) {
+      call->stack_ = std::make_unique<AsyncCall::StackUse>();
+      call->stack_->global = g;
+      call->stack_->region_size = options.stack_region_size;
+    }
 
-  calls_.emplace(call.get(), call);
+  // Running: the call holds itself alive and joins the list.
+  call->self_ = call;
+  call->next_ = calls_;
+  if (calls_) calls_->prev_ = call.get();
+  calls_ = call.get();
+  ++running_;
   if (options.timeout) {
     auto ms = *options.timeout;
     std::weak_ptr<AsyncCall> weak = call;
     call->timeout_timer_ = loop_.after(ms, [this, weak, ms] {
       auto c = weak.lock();
       if (!c || c->done()) return;
-      c->timeout_timer_.reset();
+      c->timeout_timer_ = 0;
       c->reject_code_ = kCodeTimedOut;
-      finish(c, AsyncCall::State::Failed, AsyncCall::Failure::Rejected,
-             c->export_name_ + " timed out after " + std::to_string(ms.count()) + " ms");
+      finish(*c, AsyncCall::State::Failed, AsyncCall::Failure::Rejected,
+             std::string(c->export_name_) + " timed out after " + std::to_string(ms.count()) + " ms");
     });
   }
-  loop_.defer([this, call] { begin(call); });
+  loop_.defer([this, call] { begin(*call); });
   return call;
 }
 
-void AsyncRuntime::begin(const CallPtr& call) {
-  if (call->done()) return;
-  if (call->stack_global_) {
-    // One suspending call per shadow stack: wait for the turn.
-    StackTurn& turn = stacks_[call->stack_global_];
-    if (turn.owner && turn.owner != call.get()) {
-      turn.waiting.push_back(call);
-      return;
-    }
-    turn.owner = call.get();
+void AsyncRuntime::begin(AsyncCall& call) {
+  if (call.done()) return;
+  if (call.stack_ && !call.stack_->claimed && !claim_stack(call)) {
+    stacks_[call.stack_->global].waiting.push_back(call.self_);
+    return;
   }
-  call->phase_ = AsyncCall::Phase::Main;
-  invoke_phase(call, call->func_, call->args_);
+  call.phase_ = AsyncCall::Phase::Main;
+  run_phase(call, call.func_, call.args_);
+  std::vector<Value>().swap(call.args_);  // in the Thread's stack now
 }
 
-// Runs `f(args)` on a fresh Thread as the call's current phase.
-void AsyncRuntime::invoke_phase(const CallPtr& call, FuncInst* f, std::vector<Value> args) {
-  call->thread_ = std::make_unique<Thread>(store_);
+// Runs the call's Thread (`go` invokes or resumes it) with the call's shadow
+// stack in place, then decides what comes next.
+template <class Go>
+void AsyncRuntime::run_thread(AsyncCall& call, Go&& go) {
+  enter_stack(call);
   AsyncCall* saved = current_;
-  current_ = call.get();
-  ExecState s = call->thread_->invoke(f, args);
+  current_ = &call;
+  ExecState s = go(*call.thread_);
   current_ = saved;
+  leave_stack(call, s);
   step(call, s);
 }
 
-void AsyncRuntime::step(const CallPtr& call, ExecState s) {
-  if (call->done()) return;
-  Thread& t = *call->thread_;
+// Runs `f(args)` on a fresh Thread as the call's current phase.
+void AsyncRuntime::run_phase(AsyncCall& call, FuncInst* f, std::span<const Value> args) {
+  call.thread_ = std::make_unique<Thread>(store_);
+  run_thread(call, [&](Thread& t) { return t.invoke(f, args); });
+}
+
+void AsyncRuntime::step(AsyncCall& call, ExecState s) {
+  if (call.done()) return;
+  Thread& t = *call.thread_;
   switch (s) {
     case ExecState::Suspended:
-      if (call->stack_global_) {
-        call->saved_stack_[0] = call->stack_global_->cells[0];
-        call->saved_stack_[1] = call->stack_global_->cells[1];
-      }
       await_slot(call, t.pending_handle(), /*resume=*/true);
       return;
     case ExecState::Trapped:
-      if (call->rejecting_)
-        finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Rejected, t.trap_message());
-      else
-        finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Trap, t.trap_message());
+      finish(call, AsyncCall::State::Failed,
+             call.rejecting_ ? AsyncCall::Failure::Rejected : AsyncCall::Failure::Trap, t.trap_message());
       return;
     case ExecState::Done:
-      if (call->phase_ == AsyncCall::Phase::Main && call->form_ != AsyncCall::Form::Suspend) {
+      if (call.phase_ == AsyncCall::Phase::Main && call.form_ != AsyncCall::Form::Suspend) {
         main_returned(call);
         return;
       }
-      call->results_ = t.results();
+      call.results_ = t.results();
       finish(call, AsyncCall::State::Done, AsyncCall::Failure::None, {});
       return;
     case ExecState::OutOfFuel:
@@ -423,224 +543,192 @@ void AsyncRuntime::step(const CallPtr& call, ExecState s) {
 }
 
 // Callback forms: the export returned; find the slot carrying the result.
-void AsyncRuntime::main_returned(const CallPtr& call) {
-  std::vector<Value> r = call->thread_->results();
-  if (call->created_.empty()) {
+void AsyncRuntime::main_returned(AsyncCall& call) {
+  const std::vector<Value>& r = call.thread_->results();
+  if (call.created_head_ == AsyncCall::kNoSlot) {
     // Nothing asynchronous happened: the export's results are the results.
-    call->results_ = std::move(r);
+    call.results_ = r;
     finish(call, AsyncCall::State::Done, AsyncCall::Failure::None, {});
     return;
   }
   Handle h;
   if (r.empty()) {
-    h = call->created_.back();  // form 1: the newest slot created during the call
+    h = aux_[call.created_head_].handle;  // form 1: the newest slot created during the call
   } else if (r.size() == 1 && r[0].type == ValType::I32) {
     h = static_cast<uint32_t>(r[0].as_i32());  // form 2: the returned handle
   } else {
     std::vector<ValType> types;
     for (auto& v : r) types.push_back(v.type);
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
-           "in callback form, " + call->export_name_ + " must return nothing or an i32 handle, not " +
+           "in callback form, " + std::string(call.export_name_) + " must return nothing or an i32 handle, not " +
                types_to_string(types));
     return;
   }
   Status live = slots_.check_live(h);
   if (!live) {
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
-           call->export_name_ + " returned a bad handle: " + live.error().message);
+           std::string(call.export_name_) + " returned a bad handle: " + live.error().message);
     return;
   }
-  auto it = aux_.find(h);
-  if (it != aux_.end() && (it->second.waiter || it->second.orphan ||
-                           (it->second.creator && it->second.creator != call.get()))) {
+  SlotAux& aux = aux_[handle_index(h)];
+  if (aux.waiter || aux.orphan || aux.creator != &call) {
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
-           call->export_name_ + " returned " + slot_name(h) + ", which belongs to another call");
+           std::string(call.export_name_) + " returned " + slot_name(h) + ", which belongs to another call");
     return;
   }
   // The other slots created by the call go on alone and are freed once settled.
-  for (Handle c : call->created_)
-    if (c != h) orphan(c);
-  call->created_.assign(1, h);
-  call->thread_.reset();
+  for (uint32_t i = call.created_head_; i != AsyncCall::kNoSlot;) {
+    uint32_t next = aux_[i].next;
+    if (aux_[i].handle != h) orphan(aux_[i].handle);
+    i = next;
+  }
+  call.thread_.reset();  // its frames are done with; the callback gets a new Thread
   await_slot(call, h, /*resume=*/false);
 }
 
-void AsyncRuntime::await_slot(const CallPtr& call, Handle h, bool resume) {
-  Status live = slots_.check_live(h);
-  if (!live) {
+void AsyncRuntime::await_slot(AsyncCall& call, Handle h, bool resume) {
+  SlotAux* aux = aux_of(h);
+  std::string why;
+  if (!aux) {
     // A suspension on a handle the table does not know: the host function
-    // answered Pending with a made-up handle. Make the import trap.
-    if (resume && call->thread_) {
-      AsyncCall* saved = current_;
-      current_ = call.get();
-      ExecState s = call->thread_->resume_trap("suspended on an unknown " + live.error().message);
-      current_ = saved;
-      step(call, s);
-    } else {
-      finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, live.error().message);
-    }
-    return;
+    // answered Pending with a made-up handle.
+    why = "suspended on an unknown " + slots_.check_live(h).error().message;
+  } else if (aux->waiter) {
+    why = slot_name(h) + " is already awaited by another call";
   }
-  auto found = aux_.find(h);
-  if (found != aux_.end() && found->second.waiter) {
-    std::string why = slot_name(h) + " is already awaited by another call";
-    if (resume && call->thread_) {
-      AsyncCall* saved = current_;
-      current_ = call.get();
-      ExecState s = call->thread_->resume_trap(why);
-      current_ = saved;
-      step(call, s);
-    } else {
-      finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
-    }
-    return;
-  }
-  call->awaiting_ = h;
-  auto cont = [this, weak = std::weak_ptr<AsyncCall>(call), h, resume] {
-    auto c = weak.lock();
-    if (!c || c->done()) {
-      orphan(h);
-      return;
-    }
-    if (resume)
-      deliver_resume(c, h);
+  if (!why.empty()) {
+    // Make the import trap (a suspended call) or fail the call.
+    if (resume && call.thread_)
+      run_thread(call, [&](Thread& t) { return t.resume_trap(why); });
     else
-      deliver_callback(c, h);
-  };
-  SlotAux& aux = aux_[h];
-  if (slots_.is_pending(h)) {
-    aux.waiter = std::move(cont);
-  } else {
-    loop_.defer(std::move(cont));  // settled already: continue in a later turn
+      finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
+    return;
+  }
+  call.awaiting_ = h;
+  aux->waiter = &call;
+  aux->resume = resume;
+  if (!slots_.is_pending(h)) {  // settled already: continue in a later turn
+    aux->scheduled = true;
+    loop_.defer([this, h] { continue_slot(h); });
   }
 }
 
 // Form 3: the slot settled, resume the suspended Thread.
-void AsyncRuntime::deliver_resume(const CallPtr& call, Handle h) {
-  std::string name = slot_name(h);
+void AsyncRuntime::deliver_resume(AsyncCall& call, Handle h) {
+  call.awaiting_ = AsyncCall::kNotAwaiting;
   auto taken = slots_.take(h);
-  aux_.erase(h);
-  call->awaiting_.reset();
-  std::erase(call->created_, h);
   if (!taken) {
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, taken.error().message);
     return;
   }
   const Settlement& st = *taken;
-  if (call->stack_global_) {
-    // Whatever ran meanwhile, the call continues with its own stack pointer.
-    call->stack_global_->cells[0] = call->saved_stack_[0];
-    call->stack_global_->cells[1] = call->saved_stack_[1];
-  }
-  AsyncCall* saved = current_;
-  current_ = call.get();
-  ExecState s;
   if (st.state == SlotState::Resolved) {
-    std::vector<uint64_t> cells;
-    if (st.has_value) push_cells(st.value, cells);
-    s = call->thread_->resume(cells);
-  } else {
-    // A rejection traps in the suspended call; the embedder sees the call
-    // fail as Rejected, with the code.
-    call->rejecting_ = true;
-    call->reject_code_ = st.code;
-    std::string why = st.reason == RejectReason::HostError
-                          ? name + " rejected with code " + std::to_string(st.code)
-                          : name + " " + to_string(st.reason) + " (code " + std::to_string(st.code) + ")";
-    s = call->thread_->resume_trap(why);
+    free_slot(h);
+    uint64_t cells[2];
+    size_t n = 0;
+    if (st.has_value) {
+      cells[n++] = st.value.lo;
+      if (st.value.type == ValType::V128) cells[n++] = st.value.hi;
+    }
+    run_thread(call, [&](Thread& t) { return t.resume(std::span<const uint64_t>(cells, n)); });
+    return;
   }
-  current_ = saved;
-  step(call, s);
+  // A rejection traps in the suspended call; the embedder sees the call fail
+  // as Rejected, with the code. (The text names the import: before freeing.)
+  std::string why = rejection_text(h, st);
+  free_slot(h);
+  call.rejecting_ = true;
+  call.reject_code_ = st.code;
+  run_thread(call, [&](Thread& t) { return t.resume_trap(why); });
 }
 
 // Forms 1 and 2: the slot settled, call the callback (or callback_error).
-void AsyncRuntime::deliver_callback(const CallPtr& call, Handle h) {
-  std::string name = slot_name(h);
+void AsyncRuntime::deliver_callback(AsyncCall& call, Handle h) {
+  call.awaiting_ = AsyncCall::kNotAwaiting;
   auto taken = slots_.take(h);
-  aux_.erase(h);
-  call->awaiting_.reset();
-  call->created_.clear();
   if (!taken) {
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, taken.error().message);
     return;
   }
   const Settlement& st = *taken;
-  bool two = call->form_ == AsyncCall::Form::Callback2;
+  std::string why = st.state == SlotState::Resolved ? std::string() : rejection_text(h, st);
+  free_slot(h);
+  bool two = call.form_ == AsyncCall::Form::Callback2;
   Value hv = Value::i32(static_cast<int32_t>(h));
-  call->phase_ = AsyncCall::Phase::Callback;
+  call.phase_ = AsyncCall::Phase::Callback;
+  Value args[2];
+  size_t n = 0;
   if (st.state == SlotState::Resolved) {
-    std::vector<Value> args;
-    if (two) args.push_back(hv);
-    args.push_back(st.value);
-    invoke_phase(call, call->callback_, std::move(args));
+    if (two) args[n++] = hv;
+    args[n++] = st.value;
+    run_phase(call, call.callback_, std::span<const Value>(args, n));
     return;
   }
-  call->reject_code_ = st.code;
-  if (call->callback_error_) {
+  call.reject_code_ = st.code;
+  if (call.callback_error_) {
     // The module handles the error: callback_error's result is the result.
-    std::vector<Value> args;
-    if (call->callback_error_->type.params.size() == 2) args.push_back(hv);
-    args.push_back(Value::i32(st.code));
-    invoke_phase(call, call->callback_error_, std::move(args));
+    if (call.callback_error_->type.params.size() == 2) args[n++] = hv;
+    args[n++] = Value::i32(st.code);
+    run_phase(call, call.callback_error_, std::span<const Value>(args, n));
     return;
   }
-  std::string why = st.reason == RejectReason::HostError
-                        ? name + " rejected with code " + std::to_string(st.code)
-                        : name + " " + to_string(st.reason) + " (code " + std::to_string(st.code) + ")";
   finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Rejected, why);
 }
 
 // A failed call's slots: nobody will take them. Pending ones are cancelled
 // (their host cleanup runs), settled ones freed.
 void AsyncRuntime::abandon_slots(AsyncCall& call) {
-  std::vector<Handle> created = std::move(call.created_);
-  call.created_.clear();
-  for (Handle h : created) {
-    auto it = aux_.find(h);
-    if (it == aux_.end() || it->second.creator != &call) continue;
-    it->second.waiter = nullptr;
-    it->second.orphan = true;
-    it->second.creator = nullptr;
+  while (call.created_head_ != AsyncCall::kNoSlot) {
+    SlotAux& aux = aux_[call.created_head_];
+    Handle h = aux.handle;
+    unlink_created(aux);
+    aux.waiter = nullptr;
+    aux.orphan = true;
     if (slots_.is_pending(h))
       (void)settle_reason(h, RejectReason::CancelledBeforeStart);  // then freed as an orphan
     else
-      orphan(h);
+      free_slot(h);
   }
-  if (call.awaiting_) {
+  if (call.awaiting_ != AsyncCall::kNotAwaiting) {
     // Waiting on a slot created elsewhere: stop waiting, leave the slot.
-    auto it = aux_.find(*call.awaiting_);
-    if (it != aux_.end()) it->second.waiter = nullptr;
-    call.awaiting_.reset();
+    SlotAux* aux = aux_of(call.awaiting_);
+    if (aux && aux->waiter == &call) aux->waiter = nullptr;
+    call.awaiting_ = AsyncCall::kNotAwaiting;
   }
 }
 
-void AsyncRuntime::finish(const CallPtr& call, AsyncCall::State state, AsyncCall::Failure failure,
+void AsyncRuntime::finish(AsyncCall& call, AsyncCall::State state, AsyncCall::Failure failure,
                           std::string message) {
-  if (call->done()) return;
-  call->state_ = state;
-  call->failure_ = failure;
-  call->message_ = std::move(message);
-  call->phase_ = AsyncCall::Phase::Finished;
-  if (call->timeout_timer_) {
-    loop_.cancel(*call->timeout_timer_);
-    call->timeout_timer_.reset();
+  if (call.done()) return;
+  call.state_ = state;
+  call.failure_ = failure;
+  call.message_ = std::move(message);
+  call.phase_ = AsyncCall::Phase::Finished;
+  if (call.timeout_timer_) {
+    loop_.cancel(call.timeout_timer_);
+    call.timeout_timer_ = 0;
   }
   if (state == AsyncCall::State::Failed) {
-    abandon_slots(*call);
+    abandon_slots(call);
   } else {
     // Slots it created and did not wait for go on alone.
-    for (Handle h : std::vector<Handle>(call->created_)) orphan(h);
-    call->created_.clear();
+    while (call.created_head_ != AsyncCall::kNoSlot) orphan(aux_[call.created_head_].handle);
   }
   // The call's frames and values are no longer needed: free them now.
-  call->thread_.reset();
-  release_stack(*call);
-  auto hooks = std::move(call->on_done_);
-  call->on_done_.clear();
-  CallPtr keep = call;  // erasing from calls_ must not destroy it under us
-  calls_.erase(call.get());
+  call.thread_.reset();
+  std::vector<Value>().swap(call.args_);
+  release_stack(call);
+  auto hooks = std::move(call.on_done_);
+  call.on_done_.clear();
+  // Leave the running list; `keep` holds the call until the hooks ran.
+  CallPtr keep = std::move(call.self_);
+  if (call.prev_) call.prev_->next_ = call.next_;
+  else calls_ = call.next_;
+  if (call.next_) call.next_->prev_ = call.prev_;
+  call.prev_ = call.next_ = nullptr;
+  --running_;
   if (!shutting_down_)
-    for (auto& fn : hooks) fn(*keep);
+    for (auto& fn : hooks) fn(call);
 }
 
 Result<std::vector<Value>> AsyncRuntime::call(Instance& instance, std::string_view name,
@@ -657,18 +745,61 @@ void AsyncRuntime::run_until_done(const CallPtr& call) {
     // Inside a loop task the loop cannot be driven (tasks never nest), and
     // waiting here would block the very loop that has to settle the call.
     if (!call->done())
-      finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
-             call->export_name_ + ": cannot wait for an asynchronous call from inside an event-loop task");
+      finish(*call, AsyncCall::State::Failed, AsyncCall::Failure::Error,
+             std::string(call->export_name_) +
+                 ": cannot wait for an asynchronous call from inside an event-loop task");
     return;
   }
   while (!call->done() && !loop_.idle()) loop_.run_once(std::chrono::milliseconds(1000));
   if (!call->done()) {
-    std::string why = call->export_name_ + " is still pending";
-    if (call->awaiting_)
-      why += ": nothing is left that could settle " + slot_name(*call->awaiting_);
-    finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
+    std::string why = std::string(call->export_name_) + " is still pending";
+    if (auto h = call->awaiting()) why += ": nothing is left that could settle " + slot_name(*h);
+    finish(*call, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
   }
 }
+
+// Fails the running calls `which` selects, oldest first (so that on_done
+// hooks run predictably), then nothing of theirs is pending.
+template <class Pred>
+void AsyncRuntime::fail_calls(Pred which, const std::string& why) {
+  std::vector<CallPtr> chosen;
+  for (AsyncCall* c = calls_; c; c = c->next_)
+    if (which(*c)) chosen.push_back(c->self_);
+  std::reverse(chosen.begin(), chosen.end());  // the list is newest first
+  for (auto& c : chosen) finish(*c, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
+}
+
+Status AsyncRuntime::drop_instance(Instance& instance) {
+  if (current_)
+    return Error{"cannot drop an instance while wasm code runs (from a synchronous host function): "
+                 "defer it to the event loop"};
+  dropped_.insert(&instance);
+  fail_calls([&](AsyncCall& c) { return c.instance_ == &instance; },
+             "the call was abandoned: the instance was dropped");
+  // What the runtime remembers about its shadow stacks.
+  for (auto it = stack_pointers_.begin(); it != stack_pointers_.end();)
+    it = it->first.first == &instance ? stack_pointers_.erase(it) : std::next(it);
+  for (GlobalInst* g : instance.globals) {
+    auto it = stacks_.find(g);
+    if (it != stacks_.end() && !it->second.main_owner && it->second.waiting.empty()) stacks_.erase(it);
+  }
+  return Ok{};
+}
+
+void AsyncRuntime::cancel_all(const std::string& why) {
+  fail_calls([](AsyncCall&) { return true; }, why);
+  for (Handle h : slots_.live_handles()) {
+    if (slots_.is_pending(h)) {
+      orphan(h);
+      (void)settle_reason(h, RejectReason::CancelledBeforeStart);
+    } else {
+      free_slot(h);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Shadow stacks (CallOptions::stack_pointer)
 
 GlobalInst* AsyncRuntime::stack_pointer_of(Instance& instance, const std::string& name) {
   auto key = std::make_pair(static_cast<const Instance*>(&instance), name);
@@ -682,39 +813,90 @@ GlobalInst* AsyncRuntime::stack_pointer_of(Instance& instance, const std::string
   return g;
 }
 
-// A finished call hands its shadow stack to the next waiting call.
-void AsyncRuntime::release_stack(AsyncCall& call) {
-  if (!call.stack_global_) return;
-  auto it = stacks_.find(call.stack_global_);
-  if (it == stacks_.end() || it->second.owner != &call) return;
-  StackTurn& turn = it->second;
-  turn.owner = nullptr;
-  while (!turn.waiting.empty()) {
-    CallPtr next = turn.waiting.front().lock();
-    turn.waiting.pop_front();
-    if (!next || next->done()) continue;
-    turn.owner = next.get();  // claimed now, so no newer call can overtake it
-    loop_.defer([this, next] { begin(next); });
-    return;
+// A stack for a call about to begin: the module's own if no other call holds
+// it, else a free region, else a new region at the end of memory 0.
+bool AsyncRuntime::claim_stack(AsyncCall& call) {
+  AsyncCall::StackUse& su = *call.stack_;
+  ShadowStack& st = stacks_[su.global];
+  // First come, first served: a call waiting longer goes first.
+  while (!st.waiting.empty()) {
+    CallPtr first = st.waiting.front().lock();
+    if (first && !first->done()) {
+      if (first.get() != &call) return false;
+      break;
+    }
+    st.waiting.pop_front();
   }
-  stacks_.erase(it);
+  if (!st.main_owner) {
+    st.main_owner = &call;
+    su.entry_sp = su.sp = su.global->cells[0];
+    return su.claimed = true;
+  }
+  if (su.region_size == 0) return false;
+  for (size_t i = 0; i < st.free_regions.size(); ++i) {
+    if (st.free_regions[i].size < su.region_size) continue;
+    su.region_top = su.sp = st.free_regions[i].top;
+    su.region_size = st.free_regions[i].size;
+    st.free_regions.erase(st.free_regions.begin() + static_cast<ptrdiff_t>(i));
+    return su.claimed = true;
+  }
+  if (call.instance_->memories.empty()) return false;
+  MemoryInst* m = call.instance_->memories[0];
+  uint64_t pages = (uint64_t{su.region_size} + kPageSize - 1) / kPageSize;
+  uint64_t top = (m->pages() + pages) * kPageSize;
+  // The stack grows down from `top`, which an i32 pointer must hold.
+  if (su.global->type.type == ValType::I32 && top > UINT32_MAX) return false;
+  if (m->grow(pages, store_.config().max_memory_pages) < 0) return false;
+  su.region_top = su.sp = top;
+  su.region_size = static_cast<uint32_t>(pages * kPageSize);
+  return su.claimed = true;
 }
 
-void AsyncRuntime::cancel_all(const std::string& why) {
-  std::vector<CallPtr> running;
-  for (auto& [p, c] : calls_) running.push_back(c);
-  // In the order they were started, so that on_done hooks run predictably.
-  std::sort(running.begin(), running.end(),
-            [](const CallPtr& a, const CallPtr& b) { return a->seq_ < b->seq_; });
-  for (auto& c : running)
-    finish(c, AsyncCall::State::Failed, AsyncCall::Failure::Error, why);
-  for (Handle h : slots_.live_handles()) {
-    if (slots_.is_pending(h)) {
-      orphan(h);
-      (void)settle_reason(h, RejectReason::CancelledBeforeStart);
-    } else {
-      orphan(h);
+void AsyncRuntime::enter_stack(AsyncCall& call) {
+  if (!call.stack_) return;
+  AsyncCall::StackUse& su = *call.stack_;
+  // A call on a region keeps whatever the module's stack pointer is now, to
+  // put it back when it leaves; the module's own stack needs no such care.
+  if (su.region_top) su.ambient = su.global->cells[0];
+  su.global->cells[0] = su.sp;
+}
+
+void AsyncRuntime::leave_stack(AsyncCall& call, ExecState s) {
+  if (!call.stack_) return;
+  AsyncCall::StackUse& su = *call.stack_;
+  su.sp = su.global->cells[0];
+  if (su.region_top)
+    su.global->cells[0] = su.ambient;
+  else if (s != ExecState::Suspended && s != ExecState::Done)
+    su.global->cells[0] = su.entry_sp;  // a trap skipped the code that pops the frames
+}
+
+// A finished call's stack goes back: the module's own to the next waiting
+// call, a region to the free list (and then to a waiting call).
+void AsyncRuntime::release_stack(AsyncCall& call) {
+  if (!call.stack_) return;
+  AsyncCall::StackUse& su = *call.stack_;
+  auto it = stacks_.find(su.global);
+  if (it == stacks_.end()) return;
+  ShadowStack& st = it->second;
+  if (st.main_owner == &call) {
+    st.main_owner = nullptr;
+    // Failed while suspended (a timeout, a cancellation): its frames will
+    // never be popped, so the stack pointer goes back to where it began.
+    if (call.state_ == AsyncCall::State::Failed && !current_) su.global->cells[0] = su.entry_sp;
+  } else if (su.region_top) {
+    st.free_regions.push_back({su.region_top, su.region_size});
+  }
+  su.region_top = 0;
+  while (!st.waiting.empty()) {
+    CallPtr next = st.waiting.front().lock();
+    if (!next || next->done()) {
+      st.waiting.pop_front();
+      continue;
     }
+    if (!claim_stack(*next)) break;
+    st.waiting.pop_front();
+    loop_.defer([this, next] { begin(*next); });
   }
 }
 

@@ -4,10 +4,10 @@
 //
 // An embedder
 //   1. makes an AsyncRuntime next to its Store (it owns the event loop and the
-//      promise-slot table);
+//      promise-slot table; declare it after the Store, so it goes first);
 //   2. defines asynchronous imports with a C++ function that receives the
-//      arguments and a Slot, and later settles the Slot (resolve or reject),
-//      right away, from a timer, or from another thread through loop().post;
+//      arguments and a Slot, and later settles the Slot (resolve or reject):
+//      right away, from a timer, or from another thread through a RemoteSlot;
 //   3. starts asynchronous calls of exports and runs the loop.
 //
 //   Store store;
@@ -19,6 +19,8 @@
 //   auto call = rt.start(*inst, "call", {}).value();
 //   rt.loop().run();
 //   call->results()[0].as_i32();   // 444 with fixtures/async/seed.wasm
+//
+// examples/async_worker.cpp is the same with a worker thread as the source.
 //
 // Which form a call takes follows the module's shape (ASYNC.md): if the
 // instance exports the callback ("callback" unless CallOptions says
@@ -53,24 +55,30 @@
 //     made it has returned or suspended: host code never runs in the middle of
 //     wasm code, and a slot cancelled before that reports "cancelled before
 //     start" (code -2), after it "cancelled after start" (code -3).
-//   - A call that fails (trap, rejection, timeout) cancels the slots it created
-//     that are still pending; nothing it owned stays pending or leaks.
+//   - A call that fails (trap, rejection, timeout, its instance dropped)
+//     cancels the slots it created that are still pending; nothing it owned
+//     stays pending or leaks.
 //   - New calls into an instance are allowed while others are suspended; they
-//     interleave only at suspension points. The exception is an instance with
-//     a shadow stack in linear memory (CallOptions::stack_pointer): its
-//     suspending calls take turns, since they would share that stack.
+//     interleave only at suspension points. Code compiled from C or Rust keeps
+//     a shadow stack in linear memory: see CallOptions::stack_pointer.
+//
+// Cost. In a steady state (calls suspending and resuming over and over) a
+// round trip allocates nothing: what the runtime knows about a slot lives in
+// a table indexed like the slot table, continuations are (runtime, handle)
+// pairs that fit std::function's inline buffer, and the ready queue is a ring.
 #pragma once
 
 #include <chrono>
 #include <deque>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "host/event_loop.h"
@@ -82,11 +90,12 @@ namespace wasmslot {
 
 class AsyncRuntime;
 class AsyncCall;
+class RemoteSlot;
 
 // The host side of one pending slot, given to an asynchronous import's C++
 // function. A small value (runtime pointer + handle): copy it freely, keep it
-// in a timer or a worker's task. Use it on the loop's thread only; from another
-// thread, post a task that uses it (EventLoop::post).
+// in a timer or a callback. Use it on the loop's thread only; to settle the
+// slot from another thread, take a RemoteSlot (remote()).
 class Slot {
  public:
   Slot() = default;
@@ -110,12 +119,46 @@ class Slot {
   // a timer or a request); not run after a normal settlement.
   Status on_cancel(std::function<void()> fn);
 
+  // The slot as another thread may settle it (see RemoteSlot).
+  RemoteSlot remote() const;
+
   EventLoop& loop() const;
   AsyncRuntime& runtime() const { return *rt_; }
 
  private:
   AsyncRuntime* rt_ = nullptr;
   Handle h_ = 0;
+};
+
+// A slot to settle from any thread: give it to a worker. Settling posts the
+// settlement into the loop (the thread-safe part of EventLoop), where it is
+// applied as Slot::resolve / reject would. While a RemoteSlot exists the loop
+// keeps running (it holds a keep-alive token), so run() waits for the worker.
+// It settles once: later calls do nothing. Dropped without settling, it
+// cancels the slot ("cancelled after start", code -3): a worker that gives up
+// never leaves a call waiting forever. If the runtime is gone by then, the
+// settlement is dropped, harmlessly. Move-only.
+class RemoteSlot {
+ public:
+  RemoteSlot() = default;
+  RemoteSlot(RemoteSlot&& o) noexcept : rt_(o.rt_), h_(o.h_), token_(std::move(o.token_)) { o.rt_ = nullptr; }
+  RemoteSlot& operator=(RemoteSlot&& o) noexcept;
+  ~RemoteSlot();
+
+  Handle handle() const { return h_; }
+  void resolve(Value v);
+  void resolve();  // for a slot of no value type
+  void reject(int32_t code = kDefaultRejectCode);
+
+ private:
+  friend class Slot;
+  RemoteSlot(AsyncRuntime* rt, Handle h, EventLoop::KeepAlive token)
+      : rt_(rt), h_(h), token_(std::move(token)) {}
+  void send(std::function<void(Slot)> settle);
+
+  AsyncRuntime* rt_ = nullptr;  // null once settled (or moved from)
+  Handle h_ = 0;
+  EventLoop::KeepAlive token_;
 };
 
 // The C++ side of an asynchronous import: runs on the loop when the host work
@@ -137,13 +180,29 @@ struct CallOptions {
   // the call fails as Rejected with code -1 (timed out) and its slots are
   // cancelled. nullopt: no limit.
   std::optional<std::chrono::milliseconds> timeout;
-  // The shadow-stack pointer of code compiled from C or Rust (ASYNC.md,
-  // "Shadow stacks"): if the instance has a mutable global of this name
-  // (exported, or named in the name section), suspending calls (form 3) of
-  // the instance run one at a time -- the next one starts when the previous
-  // one finished -- and the global is saved when a call suspends and restored
-  // when it resumes. Empty: no such protection.
+  // Shadow stacks (ASYNC.md, "Rules every form keeps"). Code compiled from C
+  // or Rust keeps a stack in linear memory through a mutable global, by
+  // convention `__stack_pointer` (exported, or named in the name section).
+  // Two suspended calls of one instance would push their frames over each
+  // other's there. For a suspending call (form 3) of an instance that has
+  // this global, the runtime saves the global when the call suspends and
+  // restores it when it resumes, and:
+  //   - the first such call uses the module's own stack;
+  //   - a call that starts while that stack is held by a suspended call gets
+  //     a region of its own: `stack_region_size` bytes (whole pages) that the
+  //     runtime adds at the end of memory 0, as memory.grow would (the module
+  //     sees memory.size grow; allocators that grow memory themselves, like
+  //     dlmalloc's sbrk, simply get the pages after it). The global points
+  //     to the region's top while the call runs. A finished call's region is
+  //     kept for the next call: memory never shrinks, it grows up to the
+  //     largest number of such calls suspended at once;
+  //   - when there is no region to give (stack_region_size 0, no memory, or
+  //     memory cannot grow: its maximum or the Store's limit), calls take
+  //     turns: the next one starts when a stack is free.
+  // A call that traps leaves the module's stack pointer where it found it.
+  // Empty `stack_pointer`: no protection at all.
   std::string stack_pointer = "__stack_pointer";
+  uint32_t stack_region_size = 64 * 1024;  // wasm-ld's default stack size
 };
 
 // One asynchronous call of an export: its form, its state, its outcome.
@@ -152,7 +211,8 @@ class AsyncCall {
   enum class State : uint8_t { Running, Done, Failed };
   enum class Failure : uint8_t {
     None,
-    Error,     // the protocol was not followed (bad handle, bad result, ...)
+    Error,     // the protocol was not followed (bad handle, bad result, ...),
+               // or the call was abandoned (its instance or runtime dropped)
     Trap,      // the wasm code trapped
     Rejected,  // the awaited slot was rejected (host error, timeout,
                // cancellation) and nothing handled it
@@ -167,7 +227,10 @@ class AsyncCall {
   const std::string& message() const { return message_; }  // why it failed
   std::optional<int32_t> reject_code() const { return reject_code_; }
   // The slot the call is waiting for right now, if any.
-  std::optional<Handle> awaiting() const { return awaiting_; }
+  std::optional<Handle> awaiting() const {
+    return awaiting_ == kNotAwaiting ? std::nullopt : std::optional<Handle>(awaiting_);
+  }
+  Instance& instance() const { return *instance_; }
 
   // Runs `fn` on the loop when the call finishes (right away if it has).
   void on_done(std::function<void(AsyncCall&)> fn);
@@ -175,30 +238,51 @@ class AsyncCall {
  private:
   friend class AsyncRuntime;
   enum class Phase : uint8_t { Queued, Main, Callback, Finished };
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  static constexpr Handle kNotAwaiting = UINT32_MAX;  // never a handle: they are non-negative
 
+  // Kept small: thousands of calls may be suspended at once, and this is what
+  // each costs besides its Thread (its frames and values).
   State state_ = State::Running;
   Form form_ = Form::Suspend;
   Phase phase_ = Phase::Queued;
-  std::vector<Value> results_;
   Failure failure_ = Failure::None;
-  std::string message_;
+  bool rejecting_ = false;         // resume_trap was called for a rejection
+  std::optional<ValType> value_type_;  // callback forms: the callback's value type
+  uint32_t created_head_ = kNoSlot;    // newest slot this call created (a list through
+                                       // the runtime's slot table, newest first)
   std::optional<int32_t> reject_code_;
-  std::optional<Handle> awaiting_;
+  Handle awaiting_ = kNotAwaiting;
+  std::vector<Value> results_;
+  std::string message_;
 
-  std::string export_name_;
+  std::string_view export_name_;       // the module's export name
+  Instance* instance_ = nullptr;
   FuncInst* func_ = nullptr;
-  std::vector<Value> args_;
+  std::vector<Value> args_;            // until the call begins
   FuncInst* callback_ = nullptr;
   FuncInst* callback_error_ = nullptr;
-  std::optional<ValType> value_type_;  // callback forms: the callback's value type
   std::unique_ptr<Thread> thread_;
-  std::vector<Handle> created_;        // slots created by this call, oldest first
-  bool rejecting_ = false;             // resume_trap was called for a rejection
-  std::optional<EventLoop::TimerId> timeout_timer_;
+  EventLoop::TimerId timeout_timer_ = 0;  // 0: none
   std::vector<std::function<void(AsyncCall&)>> on_done_;
-  uint64_t seq_ = 0;                    // order of start()
-  GlobalInst* stack_global_ = nullptr;  // the shadow-stack pointer, if protected
-  uint64_t saved_stack_[2] = {0, 0};    // its value while the call is suspended
+
+  // The running calls form a list (newest first: the order of start()), each
+  // holding itself alive until finished.
+  std::shared_ptr<AsyncCall> self_;
+  AsyncCall* prev_ = nullptr;
+  AsyncCall* next_ = nullptr;
+
+  // Shadow stack (CallOptions::stack_pointer), when protected.
+  struct StackUse {
+    GlobalInst* global = nullptr;
+    uint64_t sp = 0;           // the call's stack pointer while it is not running
+    uint64_t entry_sp = 0;     // main stack: the value when the call began
+    uint64_t region_top = 0;   // its own region (0: the module's own stack)
+    uint32_t region_size = 0;  // requested region size (CallOptions)
+    uint64_t ambient = 0;      // region: the module's value, put back when the call leaves
+    bool claimed = false;      // the call has its stack (it may begin)
+  };
+  std::unique_ptr<StackUse> stack_;
 };
 using CallPtr = std::shared_ptr<AsyncCall>;
 
@@ -241,36 +325,66 @@ class AsyncRuntime {
   // Cancels a pending slot (rejected as cancelled before or after start; its
   // on_cancel hooks run; a call waiting for it sees the rejection).
   Status cancel(Handle h);
+
+  // Dropping an instance: the one way an embedder says "this instance is
+  // gone" to the runtime (the Store keeps owning its memory). Every running
+  // call of the instance fails (Error: "... the instance was dropped"),
+  // every slot those calls created that is still pending is cancelled (its
+  // on_cancel hooks run, so the host stops its work), a call of another
+  // instance waiting on one of them sees the rejection, and every later
+  // start() on the instance is refused. Nothing is left pending, nothing
+  // leaks. Call it on the loop's thread, outside a loop task or inside one
+  // (not from a synchronous host function while wasm code runs: refused).
+  Status drop_instance(Instance& instance);
+  bool dropped(const Instance& instance) const { return dropped_.contains(&instance); }
+
   // Fails every running call with `why` and cancels every pending slot:
   // nothing is left pending. The destructor does it too.
   void cancel_all(const std::string& why);
-  size_t running_calls() const { return calls_.size(); }
+  size_t running_calls() const { return running_; }
 
  private:
   friend class Slot;
+  friend class RemoteSlot;
   struct ImportDef {
     FuncType type;
     AsyncImportFn fn;
     std::string name;
   };
-  struct SlotAux {  // what the runtime knows about a live slot
-    std::shared_ptr<ImportDef> import;
+  // What the runtime knows about a live slot, at the slot's index in the
+  // table (handle_index): no lookup by hash, no allocation per slot once the
+  // table has grown.
+  struct SlotAux {
+    Handle handle = 0;
+    const ImportDef* import = nullptr;
     AsyncCall* creator = nullptr;  // the call that created it (null once it finished)
-    std::function<void()> waiter;  // the continuation to schedule on settlement
+    uint32_t prev = AsyncCall::kNoSlot, next = AsyncCall::kNoSlot;  // creator's list
+    AsyncCall* waiter = nullptr;   // the call to continue on settlement
+    bool resume = false;           // ... by resumption (form 3) or by its callback
+    bool scheduled = false;        // the continuation is on the ready queue
     bool orphan = false;           // nobody will take it: free it once settled
-    std::optional<EventLoop::TimerId> deadline;
+    EventLoop::TimerId deadline = 0;  // 0: none
+    std::vector<Value> args;       // the import's arguments (capacity reused)
     std::vector<std::function<void()>> on_cancel;
   };
 
-  HostAnswer on_import(const std::shared_ptr<ImportDef>& def, HostCall& hc);
-  void begin(const CallPtr& call);
-  void step(const CallPtr& call, ExecState s);  // after invoke/resume
-  void main_returned(const CallPtr& call);
-  void await_slot(const CallPtr& call, Handle h, bool resume);
-  void deliver_resume(const CallPtr& call, Handle h);
-  void deliver_callback(const CallPtr& call, Handle h);
-  void invoke_phase(const CallPtr& call, FuncInst* f, std::vector<Value> args);
-  void finish(const CallPtr& call, AsyncCall::State state, AsyncCall::Failure failure,
+  HostAnswer on_import(const ImportDef& def, HostCall& hc);
+  void start_host_work(Handle h);
+  void continue_slot(Handle h);  // a settled slot's continuation, on the loop
+  SlotAux* aux_of(Handle h);     // null unless h is live
+  void link_created(AsyncCall& call, Handle h);
+  void unlink_created(SlotAux& aux);
+  void free_slot(Handle h);       // release it from the table, reset its aux
+  void begin(AsyncCall& call);
+  void run_phase(AsyncCall& call, FuncInst* f, std::span<const Value> args);
+  template <class Go>
+  void run_thread(AsyncCall& call, Go&& go);
+  void step(AsyncCall& call, ExecState s);  // after invoke/resume
+  void main_returned(AsyncCall& call);
+  void await_slot(AsyncCall& call, Handle h, bool resume);
+  void deliver_resume(AsyncCall& call, Handle h);
+  void deliver_callback(AsyncCall& call, Handle h);
+  void finish(AsyncCall& call, AsyncCall::State state, AsyncCall::Failure failure,
               std::string message);
   void abandon_slots(AsyncCall& call);
   void orphan(Handle h);
@@ -282,25 +396,40 @@ class AsyncRuntime {
   Status settle_reason(Handle h, RejectReason reason);
   Status set_deadline(Handle h, std::chrono::milliseconds ms);
   Status add_on_cancel(Handle h, std::function<void()> fn);
-  std::string slot_name(Handle h) const;
+  std::string slot_name(Handle h) const;  // "promise slot 0x00000003 of env.get"
+  std::string rejection_text(Handle h, const Settlement& st) const;
+  template <class Pred>
+  void fail_calls(Pred which, const std::string& why);
+
+  // Shadow stacks.
+  struct ShadowStack {
+    AsyncCall* main_owner = nullptr;  // the call on the module's own stack
+    struct Region {
+      uint64_t top;
+      uint32_t size;
+    };
+    std::vector<Region> free_regions;  // given out before memory grows again
+    std::deque<std::weak_ptr<AsyncCall>> waiting;  // calls waiting for a stack
+  };
   GlobalInst* stack_pointer_of(Instance& instance, const std::string& name);
-  void release_stack(AsyncCall& call);  // "promise slot 0x00000003 of env.get"
+  bool claim_stack(AsyncCall& call);  // false: wait for a turn
+  void enter_stack(AsyncCall& call);  // before its wasm code runs
+  void leave_stack(AsyncCall& call, ExecState s);  // after it suspended or ended
+  void release_stack(AsyncCall& call);
 
   Store& store_;
   EventLoop loop_;
   PromiseSlots slots_;
-  std::unordered_map<Handle, SlotAux> aux_;
-  std::unordered_map<AsyncCall*, CallPtr> calls_;  // running calls
+  std::deque<SlotAux> aux_;  // by slot index; a deque: references stay valid as it grows
+  std::vector<std::unique_ptr<ImportDef>> imports_;
+  std::vector<Value> host_args_;  // the arguments of the host work running now
+  AsyncCall* calls_ = nullptr;  // running calls, newest first
+  size_t running_ = 0;
   AsyncCall* current_ = nullptr;  // the call whose wasm code is executing
-  // Shadow stacks: the call using each one, and the calls waiting their turn.
-  struct StackTurn {
-    AsyncCall* owner = nullptr;
-    std::deque<std::weak_ptr<AsyncCall>> waiting;
-  };
-  std::unordered_map<GlobalInst*, StackTurn> stacks_;
+  std::unordered_map<GlobalInst*, ShadowStack> stacks_;
   std::map<std::pair<const Instance*, std::string>, GlobalInst*> stack_pointers_;  // lookup cache
+  std::unordered_set<const Instance*> dropped_;
   bool shutting_down_ = false;
-  uint64_t next_seq_ = 0;
 };
 
 }  // namespace wasmslot

@@ -14,17 +14,35 @@
 //     slot: it posts a task that calls resolve on the loop's thread.
 //   - keep-alive tokens: "some thread will post something later". run()
 //     returns when nothing is left to do; a token tells it to wait instead.
+//   - descriptor watches: tasks to run once a host file descriptor is ready
+//     (a pipe or terminal has input, ...). While there are watches, the loop
+//     waits in poll(2) on them and on a pipe of its own that post() and the
+//     release of a token write to, instead of on the condition variable; and
+//     it checks them on every turn, so a busy loop does not starve them.
+//
+// The post box is shared (a shared_ptr) with the keep-alive tokens: a worker
+// that still holds a token when the loop is destroyed posts into a closed box,
+// and its task is dropped instead of touching freed memory.
+//
+// The ready queue is a ring buffer that keeps its capacity: in a steady state
+// (a call suspending and resuming over and over) scheduling a task allocates
+// nothing, as long as the task's captures fit std::function's inline buffer
+// (two pointers).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace wasmslot {
 
@@ -34,7 +52,8 @@ class EventLoop {
   using Clock = std::chrono::steady_clock;
   using TimerId = uint64_t;
 
-  EventLoop() = default;
+  EventLoop();
+  ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
@@ -58,8 +77,20 @@ class EventLoop {
   // Asks run() to return after the current task (the queues are kept).
   void stop();
 
-  bool idle() const;               // nothing ready, no timer, nothing posted, no token
+  // Runs `fn` once host descriptor `fd` is readable (or writable): what
+  // poll(2) reports as POLLIN (POLLOUT), or POLLHUP, POLLERR, POLLNVAL, so
+  // the end of the input and errors count as ready too. A watch fires once;
+  // it keeps run() waiting, like a timer. Returns 0, and watches nothing, if
+  // the loop cannot make its wake-up pipe (no descriptor left).
+  using WatchId = uint64_t;
+  WatchId watch_readable(int fd, Task fn);
+  WatchId watch_writable(int fd, Task fn);
+  // Forgets a watch that has not fired: true if it was still there.
+  bool unwatch(WatchId id);
+
+  bool idle() const;               // nothing ready, no timer, no watch, nothing posted, no token
   size_t timers() const { return timer_ids_.size(); }
+  size_t watches() const { return watches_.size(); }
   size_t ready() const { return ready_.size(); }
   bool running() const { return running_; }
 
@@ -67,31 +98,60 @@ class EventLoop {
   // Queues `fn` to run on the loop's thread and wakes the loop.
   void post(Task fn);
 
+  struct PostBox;
+
   // A keep-alive token: while one exists, run() waits for posts instead of
-  // returning. Give one to a worker thread that will post a settlement later.
+  // returning. Give one to a worker thread that will post a settlement later;
+  // it can post through the token itself, which stays safe even if the loop
+  // is gone by then (the task is dropped).
   class KeepAlive {
    public:
     KeepAlive() = default;
-    explicit KeepAlive(EventLoop* loop);
-    KeepAlive(KeepAlive&& o) noexcept : loop_(o.loop_) { o.loop_ = nullptr; }
+    explicit KeepAlive(std::shared_ptr<PostBox> box);
+    KeepAlive(KeepAlive&& o) noexcept = default;
     KeepAlive& operator=(KeepAlive&& o) noexcept;
-    KeepAlive(const KeepAlive& o) : KeepAlive(o.loop_) {}
+    KeepAlive(const KeepAlive& o) : KeepAlive(o.box_) {}
     KeepAlive& operator=(const KeepAlive& o) { return *this = KeepAlive(o); }
     ~KeepAlive() { reset(); }
     void reset();
+    // Queues `fn` on the loop, like EventLoop::post; false (and `fn` dropped)
+    // if the token is empty or the loop was destroyed.
+    bool post(Task fn) const;
 
    private:
-    EventLoop* loop_ = nullptr;
+    std::shared_ptr<PostBox> box_;
   };
-  KeepAlive keep_alive() { return KeepAlive(this); }
+  KeepAlive keep_alive() { return KeepAlive(box_); }
 
  private:
-  // Moves posted tasks and due timers to the ready queue.
-  void collect(Clock::time_point now);
+  // A FIFO of tasks in one growing array: push and pop never allocate once
+  // the array is as large as the longest queue seen.
+  class TaskRing {
+   public:
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    void push(Task t);
+    Task pop();
+
+   private:
+    std::vector<Task> buf_;  // capacity a power of two (or 0)
+    size_t head_ = 0, size_ = 0;
+  };
+
+  // Moves posted tasks, due timers and ready watches to the ready queue.
+  void collect();
   size_t run_ready();
+  // Waits, with `lock` (the post box's) held, for a post or a token's release
+  // until `until` (no limit: nullopt), and for a watched descriptor.
+  void wait(std::unique_lock<std::mutex>& lock, std::optional<Clock::time_point> until);
+  // poll(2) on the watched descriptors and the wake-up pipe, up to
+  // `timeout_ms` (-1: no limit); the tasks of the ready watches join the
+  // ready queue, in the order they were watched.
+  void poll_watches(int timeout_ms);
+  WatchId watch(int fd, short events, Task fn);
 
   // Loop-thread state.
-  std::deque<Task> ready_;
+  TaskRing ready_;
   struct TimerKey {
     Clock::time_point deadline;
     TimerId id;  // increasing: equal deadlines fire in scheduling order
@@ -102,14 +162,36 @@ class EventLoop {
   std::map<TimerKey, Task> timers_;
   std::unordered_map<TimerId, Clock::time_point> timer_ids_;
   TimerId next_timer_ = 1;
+  struct Watch {
+    int fd;
+    short events;  // POLLIN or POLLOUT
+    Task fn;
+  };
+  std::map<WatchId, Watch> watches_;  // ordered: ready ones fire in watching order
+  WatchId next_watch_ = 1;
+  int wake_read_ = -1;  // the wake-up pipe's read end, made with the first watch
   bool running_ = false;
   bool stop_ = false;
 
-  // Shared with other threads, under mutex_.
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Task> posted_;
-  size_t keep_alive_ = 0;
+  // Shared with other threads and with keep-alive tokens.
+  std::shared_ptr<PostBox> box_;
+};
+
+// The part of a loop other threads touch, all under `mutex`.
+struct EventLoop::PostBox {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Task> posted;
+  size_t keep_alive = 0;
+  bool closed = false;  // the loop was destroyed: posts are dropped
+  int wake_write = -1;  // the wake-up pipe of descriptor watching, if made
+  // `posted` is not empty. Read without the mutex, it lets a turn of the loop
+  // skip locking when nothing was posted (the common case); a post it misses
+  // is seen under the mutex before the loop waits.
+  std::atomic<bool> has_posts{false};
+  bool post(Task fn);
+  // With `mutex` held: writes a byte to the wake-up pipe, if there is one.
+  void wake_pipe();
 };
 
 }  // namespace wasmslot

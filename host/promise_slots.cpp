@@ -55,9 +55,10 @@ Result<Handle> PromiseSlots::create(std::optional<ValType> type) {
   // number of slots ever alive at once (wasm may index its own arrays with
   // them), and a given index is reused as rarely as possible, so a stale
   // handle needs 2^11 reuses of its index before its bits could come back.
-  if (!free_.empty()) {
-    index = free_.front();
-    free_.pop_front();
+  if (free_head_ != kNoIndex) {
+    index = free_head_;
+    free_head_ = entries_[index].next_free;
+    if (free_head_ == kNoIndex) free_tail_ = kNoIndex;
   } else if (entries_.size() < capacity_) {
     index = static_cast<uint32_t>(entries_.size());
     entries_.emplace_back();
@@ -224,7 +225,12 @@ void PromiseSlots::free_entry(uint32_t index) {
   e.generation = (e.generation + 1) & kHandleGenerationMask;
   if (e.generation == 0) e.wrapped = true;
   --live_;
-  free_.push_back(index);
+  e.next_free = kNoIndex;
+  if (free_tail_ == kNoIndex)
+    free_head_ = index;
+  else
+    entries_[free_tail_].next_free = index;
+  free_tail_ = index;
 }
 
 Result<Settlement> PromiseSlots::take(Handle h) {

@@ -20,7 +20,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -69,12 +68,12 @@ bool is_reserved_code(int32_t code);
 
 // What a settled slot holds.
 struct Settlement {
-  SlotState state = SlotState::Pending;
-  bool has_value = false;  // resolved with a value (false: a slot of no value type)
   Value value;             // when resolved with a value
   int32_t code = 0;        // when rejected
+  SlotState state = SlotState::Pending;
+  bool has_value = false;  // resolved with a value (false: a slot of no value type)
   RejectReason reason = RejectReason::HostError;
-};
+};  // (in this order: 32 bytes, one per slot in the table)
 
 // How a handle relates to the table, for callers that need more than a message.
 enum class HandleCheck : uint8_t {
@@ -131,8 +130,10 @@ class PromiseSlots {
   std::vector<Handle> live_handles() const;
 
  private:
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
   struct Entry {
     uint32_t generation = 0;
+    uint32_t next_free = kNoIndex;  // the free list, through the free entries
     bool in_use = false;
     bool started = false;
     bool wrapped = false;  // the generation counter went past its maximum once
@@ -148,7 +149,9 @@ class PromiseSlots {
   uint32_t live_ = 0;
   uint32_t pending_ = 0;
   std::vector<Entry> entries_;       // grows up to capacity_, never shrinks
-  std::deque<uint32_t> free_;        // freed indexes, oldest first
+  // Freed indexes, oldest first: a queue threaded through the entries, so
+  // creating and freeing slots allocates nothing once the table has grown.
+  uint32_t free_head_ = kNoIndex, free_tail_ = kNoIndex;
 };
 
 }  // namespace wasmslot

@@ -5,8 +5,9 @@
 // calls suspended in one instance would share that stack: the second pushes
 // its frames below the first one's, and when the first resumes it pushes new
 // frames over them. The runtime therefore needs to find that global; the
-// async glue then runs one suspending call per stack at a time, and saves and
-// restores the global across each suspension.
+// async glue then saves and restores it across each suspension and gives each
+// concurrent suspending call a stack of its own (a region of linear memory),
+// or makes them take turns (CallOptions::stack_pointer, host/async.h).
 #pragma once
 
 #include <optional>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -36,8 +37,8 @@ struct Fixture {
   Imports imports;
   Instance* instance = nullptr;
 
-  explicit Fixture(const std::string& name, AsyncConfig config = {})
-      : rt(store, config), module(load_fixture(name)) {}
+  explicit Fixture(const std::string& name, AsyncConfig config = {}, Config store_config = {})
+      : store(store_config), rt(store, config), module(load_fixture(name)) {}
   void async(const std::string& mod, const std::string& field, AsyncImportFn fn) {
     ASSERT_TRUE(module);
     Status s = rt.define_async(imports, *module, mod, field, std::move(fn));
@@ -465,7 +466,7 @@ TEST(AsyncForm3, ThousandsSuspendedAtOnce) {
   });
   f.async("env", "tick", [](std::span<const Value>, Slot slot) { (void)slot.resolve(); });
   f.instantiate();
-  constexpr int kCalls = 3000;
+  constexpr int kCalls = 10000;
   std::vector<CallPtr> calls;
   for (int i = 0; i < kCalls; ++i) calls.push_back(f.start("twice", {Value::i32(i)}));
   // Every call is suspended on its first echo; settle them in reverse order,
@@ -665,7 +666,8 @@ TEST(AsyncForm3, DestroyingTheRuntimeReleasesEverything) {
 
 // ---------------------------------------------------------------------------
 // Shadow stacks: suspending calls of an instance with a stack pointer global
-// take turns, and the global is saved and restored across suspensions.
+// get regions of their own (or take turns), and the global is saved and
+// restored across suspensions.
 
 namespace {
 
@@ -695,15 +697,83 @@ std::vector<int32_t> run_stack_jobs(Fixture& f, const CallOptions& o, size_t* ma
 
 }  // namespace
 
-TEST(ShadowStack, SuspendingCallsTakeTurns) {
+TEST(ShadowStack, EachSuspendedCallGetsItsOwnRegion) {
   Fixture f("async_stack.wasm");
   size_t max_pending = 0;
   auto r = run_stack_jobs(f, {}, &max_pending);
   EXPECT_EQ(r, (std::vector<int32_t>{101, 111, 121}));
-  EXPECT_EQ(max_pending, 1u);  // one call at a time on the shared stack
+  EXPECT_EQ(max_pending, 3u);  // all three suspended at once
+  // The first call used the module's own stack, the two others a region of
+  // 64 KiB each at the end of memory.
+  EXPECT_EQ(f.instance->memories[0]->pages(), 3u);
   auto sp = f.rt.call(*f.instance, "sp", {});
   ASSERT_TRUE(sp);
   EXPECT_EQ((*sp)[0].as_i32(), 1024);
+}
+
+TEST(ShadowStack, RegionsAreReused) {
+  Fixture f("async_stack.wasm");
+  std::vector<Slot> waiting;
+  f.async("env", "get", [&](std::span<const Value>, Slot slot) { waiting.push_back(slot); });
+  f.instantiate();
+  for (int round = 0; round < 3; ++round) {
+    std::vector<CallPtr> calls;
+    for (int x : {1, 11, 21}) calls.push_back(f.start("work", {Value::i32(x + round)}));
+    while (f.rt.loop().run_once() > 0) {}
+    ASSERT_EQ(waiting.size(), 3u);
+    // Settled in reverse: the region calls finish before the main-stack one.
+    for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) ASSERT_TRUE(it->resolve(Value::i32(100)));
+    waiting.clear();
+    f.rt.loop().run();
+    for (size_t i = 0; i < 3; ++i) {
+      ASSERT_EQ(calls[i]->state(), AsyncCall::State::Done) << calls[i]->message();
+      EXPECT_EQ(calls[i]->results()[0].as_i32(), 101 + 10 * int(i) + round);
+    }
+  }
+  EXPECT_EQ(f.instance->memories[0]->pages(), 3u);  // two regions, made once
+}
+
+TEST(ShadowStack, SuspendingCallsTakeTurnsWithoutRegions) {
+  Fixture f("async_stack.wasm");
+  CallOptions o;
+  o.stack_region_size = 0;
+  size_t max_pending = 0;
+  auto r = run_stack_jobs(f, o, &max_pending);
+  EXPECT_EQ(r, (std::vector<int32_t>{101, 111, 121}));
+  EXPECT_EQ(max_pending, 1u);  // one call at a time on the shared stack
+  EXPECT_EQ(f.instance->memories[0]->pages(), 1u);
+  auto sp = f.rt.call(*f.instance, "sp", {});
+  ASSERT_TRUE(sp);
+  EXPECT_EQ((*sp)[0].as_i32(), 1024);
+}
+
+TEST(ShadowStack, CallsTakeTurnsWhenMemoryCannotGrow) {
+  Config limited;
+  limited.max_memory_pages = 1;
+  Fixture f("async_stack.wasm", {}, limited);
+  size_t max_pending = 0;
+  auto r = run_stack_jobs(f, {}, &max_pending);
+  EXPECT_EQ(r, (std::vector<int32_t>{101, 111, 121}));
+  EXPECT_EQ(max_pending, 1u);
+  EXPECT_EQ(f.instance->memories[0]->pages(), 1u);
+}
+
+TEST(ShadowStack, ATrapLeavesTheStackPointerAsFound) {
+  Fixture f("async_stack.wasm");
+  int n = 0;
+  f.async("env", "get", [&](std::span<const Value>, Slot slot) {
+    // The first call (main stack) is rejected, the second (a region) too.
+    slot.loop().after(std::chrono::milliseconds(++n), [slot]() mutable { ASSERT_TRUE(slot.reject(5)); });
+  });
+  f.instantiate();
+  auto a = f.start("work", {Value::i32(1)});
+  auto b = f.start("work", {Value::i32(2)});
+  f.rt.loop().run();
+  EXPECT_EQ(a->failure(), AsyncCall::Failure::Rejected);
+  EXPECT_EQ(b->failure(), AsyncCall::Failure::Rejected);
+  auto sp = f.rt.call(*f.instance, "sp", {});
+  ASSERT_TRUE(sp);
+  EXPECT_EQ((*sp)[0].as_i32(), 1024);  // not left 16 bytes down by work(1)
 }
 
 TEST(ShadowStack, WithoutProtectionFramesAreClobbered) {
@@ -715,6 +785,22 @@ TEST(ShadowStack, WithoutProtectionFramesAreClobbered) {
   auto r = run_stack_jobs(f, o, &max_pending);
   EXPECT_EQ(max_pending, 3u);
   EXPECT_NE(r, (std::vector<int32_t>{101, 111, 121}));
+}
+
+TEST(ShadowStack, ATimedOutCallLeavesTheStackPointerAsFound) {
+  Fixture f("async_stack.wasm");
+  f.async("env", "get", [](std::span<const Value>, Slot) {});  // never settles
+  f.instantiate();
+  CallOptions o;
+  o.timeout = 5ms;
+  auto a = f.start("work", {Value::i32(1)}, o);  // the module's own stack
+  auto b = f.start("work", {Value::i32(2)}, o);  // a region
+  f.rt.loop().run();
+  EXPECT_EQ(a->reject_code(), kCodeTimedOut);
+  EXPECT_EQ(b->reject_code(), kCodeTimedOut);
+  auto sp = f.rt.call(*f.instance, "sp", {});
+  ASSERT_TRUE(sp);
+  EXPECT_EQ((*sp)[0].as_i32(), 1024);
 }
 
 TEST(ShadowStack, FoundThroughTheNameSection) {
@@ -743,8 +829,288 @@ TEST(ShadowStack, FoundThroughTheNameSection) {
 
   Fixture f("async_stack_named.wasm");
   f.module = *m;
+  CallOptions o;
+  o.stack_region_size = 0;  // turns: max_pending shows the global was found
   size_t max_pending = 0;
-  auto r = run_stack_jobs(f, {}, &max_pending);
+  auto r = run_stack_jobs(f, o, &max_pending);
   EXPECT_EQ(r, (std::vector<int32_t>{101, 111, 121}));
   EXPECT_EQ(max_pending, 1u);
+}
+
+// ---------------------------------------------------------------------------
+// Depth, and settling from other threads
+
+TEST(AsyncForm3, SuspensionTenThousandFramesDeep) {
+  // depth(n) recurses n frames deep, then awaits env.get: the whole stack of
+  // frames (10,001 with the entry) waits on the heap.
+  Config deep;
+  deep.max_call_depth = 10001;
+  Fixture f("interp_suspend_deep.wasm", {}, deep);
+  f.async("env", "get", [](std::span<const Value>, Slot slot) {
+    slot.loop().after(1ms, [slot]() mutable { ASSERT_TRUE(slot.resolve(Value::i32(5))); });
+  });
+  f.instantiate();
+  std::vector<CallPtr> calls;
+  for (int i = 0; i < 4; ++i) calls.push_back(f.start("depth", {Value::i32(10000)}));
+  f.rt.loop().run();
+  for (auto& c : calls) {
+    ASSERT_EQ(c->state(), AsyncCall::State::Done) << c->message();
+    EXPECT_EQ(c->results()[0].as_i32(), 10005);  // depth(n) = get() + n
+  }
+}
+
+TEST(RemoteSlot, ResolvedFromAWorkerThread) {
+  Fixture f("suspend.wasm");
+  std::vector<std::thread> workers;
+  f.async("env", "get", [&workers](std::span<const Value>, Slot slot) {
+    workers.emplace_back([remote = slot.remote()]() mutable {
+      std::this_thread::sleep_for(1ms);
+      remote.resolve(Value::i32(5));
+    });
+  });
+  f.instantiate();
+  auto call = f.start("sum", {Value::i32(10)});
+  f.rt.loop().run();  // waits for the workers: each RemoteSlot keeps the loop alive
+  for (auto& w : workers) w.join();
+  ASSERT_EQ(call->state(), AsyncCall::State::Done) << call->message();
+  EXPECT_EQ(call->results()[0].as_i32(), 60);
+  EXPECT_EQ(workers.size(), 10u);
+}
+
+TEST(RemoteSlot, DroppedWithoutSettlingCancelsTheSlot) {
+  Fixture f("async_reject.wasm");
+  std::thread worker;
+  f.async("env", "get", [&worker](std::span<const Value>, Slot slot) {
+    worker = std::thread([remote = slot.remote()] {});  // gives up
+  });
+  f.instantiate();
+  auto call = f.start("call");
+  f.rt.loop().run();
+  worker.join();
+  // callback_error(code) = 1000 - code, with "cancelled after start".
+  ASSERT_EQ(call->state(), AsyncCall::State::Done) << call->message();
+  EXPECT_EQ(call->results()[0].as_i32(), 1000 - kCodeCancelledAfterStart);
+  EXPECT_EQ(f.rt.slots().live(), 0u);
+}
+
+TEST(RemoteSlot, SettlingAfterTheRuntimeIsGoneIsHarmless) {
+  Store store;
+  auto m = load_fixture("suspend.wasm");
+  ASSERT_TRUE(m);
+  std::optional<RemoteSlot> kept;
+  CallPtr call;
+  {
+    AsyncRuntime rt(store);
+    Imports imports;
+    ASSERT_TRUE(rt.define_async(imports, *m, "env", "get",
+                                [&](std::span<const Value>, Slot slot) { kept.emplace(slot.remote()); }));
+    auto inst = store.instantiate(m, imports);
+    ASSERT_TRUE(inst);
+    call = rt.start(**inst, "sum", std::vector<Value>{Value::i32(1)}).value();
+    rt.loop().run_once();
+    rt.loop().run_once();
+    ASSERT_TRUE(kept);
+  }
+  EXPECT_EQ(call->state(), AsyncCall::State::Failed);
+  kept->resolve(Value::i32(1));  // the loop is gone: dropped
+  kept.reset();
+}
+
+// ---------------------------------------------------------------------------
+// Dropping an instance
+
+TEST(DropInstance, RejectsItsSlotsAndFailsItsCalls) {
+  Fixture f("async_echo.wasm");
+  int cleaned = 0;
+  f.async("env", "echo", [&](std::span<const Value>, Slot slot) {
+    ASSERT_TRUE(slot.on_cancel([&cleaned] { ++cleaned; }));
+  });
+  f.async("env", "tick", [](std::span<const Value>, Slot slot) { (void)slot.resolve(); });
+  f.instantiate();
+  std::vector<CallPtr> calls;
+  for (int i = 0; i < 100; ++i) calls.push_back(f.start("twice", {Value::i32(i)}));
+  int finished = 0;
+  for (auto& c : calls) c->on_done([&finished](AsyncCall&) { ++finished; });
+  f.rt.loop().run();
+  EXPECT_EQ(f.rt.slots().pending(), 100u);
+
+  ASSERT_TRUE(f.rt.drop_instance(*f.instance));
+  EXPECT_EQ(finished, 100);
+  EXPECT_EQ(cleaned, 100);  // every host operation was told to stop
+  for (auto& c : calls) {
+    EXPECT_EQ(c->state(), AsyncCall::State::Failed);
+    EXPECT_EQ(c->failure(), AsyncCall::Failure::Error);
+    EXPECT_NE(c->message().find("dropped"), std::string::npos) << c->message();
+  }
+  EXPECT_EQ(f.rt.slots().live(), 0u);
+  EXPECT_EQ(f.rt.running_calls(), 0u);
+  f.rt.loop().run();  // nothing left to run on its behalf
+  EXPECT_TRUE(f.rt.loop().idle());
+
+  auto again = f.rt.start(*f.instance, "twice", std::vector<Value>{Value::i32(1)});
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("dropped"), std::string::npos);
+}
+
+TEST(DropInstance, OtherInstancesGoOn) {
+  Fixture f("suspend.wasm");
+  f.async("env", "get", [](std::span<const Value>, Slot slot) {
+    slot.loop().after(1ms, [slot]() mutable { (void)slot.resolve(Value::i32(5)); });
+  });
+  f.instantiate();
+  auto other = f.store.instantiate(f.module, f.imports);
+  ASSERT_TRUE(other);
+  auto doomed = f.start("sum", {Value::i32(10)});
+  auto kept = f.rt.start(**other, "sum", std::vector<Value>{Value::i32(10)}).value();
+  f.rt.loop().run_once();
+  ASSERT_TRUE(f.rt.drop_instance(*f.instance));
+  f.rt.loop().run();
+  EXPECT_EQ(doomed->state(), AsyncCall::State::Failed);
+  ASSERT_EQ(kept->state(), AsyncCall::State::Done) << kept->message();
+  EXPECT_EQ(kept->results()[0].as_i32(), 60);
+  EXPECT_EQ(f.rt.slots().live(), 0u);
+}
+
+TEST(DropInstance, FromInsideAHostFunctionOfTheLoop) {
+  // The host work of an import runs on the loop, outside wasm code: it may
+  // drop the very instance whose call made it.
+  Fixture f("suspend.wasm");
+  Instance* inst = nullptr;
+  f.async("env", "get", [&](std::span<const Value>, Slot slot) {
+    ASSERT_TRUE(slot.runtime().drop_instance(*inst));
+    EXPECT_FALSE(slot.pending());  // cancelled, and freed with its call
+  });
+  f.instantiate();
+  inst = f.instance;
+  auto call = f.start("sum", {Value::i32(3)});
+  f.rt.loop().run();
+  EXPECT_EQ(call->state(), AsyncCall::State::Failed);
+  EXPECT_EQ(f.rt.slots().live(), 0u);
+}
+
+// ---------------------------------------------------------------------------
+// The randomized test: modules with async imports under random settle orders
+// and delays; every result equals the same module run with synchronous
+// imports.
+
+namespace {
+
+// The imports' behaviour, the same for both runs.
+Value behave_f(const Value& x) { return Value::i32(x.as_i32() * 7 + 3); }
+Value behave_g(const Value& x) { return Value::i64(x.as_i64() ^ 0x5555); }
+Value behave_h(const Value& x) { return Value::f64(x.as_f64() * 0.5); }
+
+struct Job {
+  const char* name;
+  Value arg;
+};
+
+std::vector<Job> random_jobs(std::mt19937& rng, size_t n) {
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < n; ++i) {
+    switch (rng() % 3) {
+      case 0: jobs.push_back({"loop", Value::i32(int32_t(rng() % 20))}); break;
+      case 1: jobs.push_back({"rec", Value::i32(int32_t(rng() % 12))}); break;
+      default: jobs.push_back({"mixed", Value::i32(int32_t(i))}); break;
+    }
+  }
+  return jobs;
+}
+
+std::vector<Value> synchronous_results(const std::vector<Job>& jobs) {
+  Store store;
+  Imports imports;
+  auto sync = [&](const char* name, FuncType type, Value (*fn)(const Value&)) {
+    FuncInst* f = store.make_host_func(type, [fn, type](HostCall& c) {
+      if (fn) c.results[0] = fn(Value{type.params[0], c.args[0], 0}).lo;
+      return HostAnswer::ok();
+    });
+    imports.add("env", name, Extern{ExternKind::Func, f});
+  };
+  sync("f", FuncType{{ValType::I32}, {ValType::I32}}, behave_f);
+  sync("g", FuncType{{ValType::I64}, {ValType::I64}}, behave_g);
+  sync("h", FuncType{{ValType::F64}, {ValType::F64}}, behave_h);
+  sync("t", FuncType{{}, {}}, nullptr);
+  auto inst = store.instantiate(load_fixture("async_mix.wasm"), imports);
+  EXPECT_TRUE(inst) << inst.error().message;
+  std::vector<Value> out;
+  for (const Job& j : jobs) {
+    auto r = store.call((*inst)->get_func(j.name), std::vector<Value>{j.arg});
+    EXPECT_TRUE(r) << r.error().message;
+    out.push_back(r ? (*r)[0] : Value{});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(AsyncRandomized, ResultsEqualTheSynchronousRun) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937 rng(seed);
+    std::vector<Job> jobs = random_jobs(rng, 40);
+    std::vector<Value> expected = synchronous_results(jobs);
+
+    Fixture f("async_mix.wasm");
+    struct Held {
+      Slot slot;
+      std::optional<Value> value;
+    };
+    std::vector<Held> held;
+    std::vector<std::thread> workers;
+    // Each settlement takes one of four ways, at random: at once, from a
+    // timer of 0-2 ms, held back and settled later in a shuffled order, or
+    // from a worker thread.
+    auto settle = [&](Slot slot, std::optional<Value> v) {
+      auto apply = [](Slot& s, const std::optional<Value>& v) {
+        ASSERT_TRUE(v ? s.resolve(*v) : s.resolve());
+      };
+      switch (rng() % 4) {
+        case 0: apply(slot, v); break;
+        case 1:
+          slot.loop().after(std::chrono::milliseconds(rng() % 3),
+                            [slot, v, apply]() mutable { apply(slot, v); });
+          break;
+        case 2: held.push_back({slot, v}); break;
+        default: {
+          auto pause = std::chrono::microseconds(rng() % 500);
+          workers.emplace_back([remote = slot.remote(), v, pause]() mutable {
+            std::this_thread::sleep_for(pause);
+            if (v)
+              remote.resolve(*v);
+            else
+              remote.resolve();
+          });
+        }
+      }
+    };
+    auto async_of = [&](Value (*fn)(const Value&)) {
+      return [&settle, fn](std::span<const Value> args, Slot slot) {
+        settle(slot, fn ? std::optional<Value>(fn(args[0])) : std::nullopt);
+      };
+    };
+    f.async("env", "f", async_of(behave_f));
+    f.async("env", "g", async_of(behave_g));
+    f.async("env", "h", async_of(behave_h));
+    f.async("env", "t", async_of(nullptr));
+    f.instantiate();
+
+    std::vector<CallPtr> calls;
+    for (const Job& j : jobs) calls.push_back(f.start(j.name, {j.arg}));
+    auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (f.rt.running_calls() > 0 && std::chrono::steady_clock::now() < give_up) {
+      f.rt.loop().run_once(1ms);
+      std::shuffle(held.begin(), held.end(), rng);
+      size_t k = held.empty() ? 0 : rng() % (held.size() + 1);
+      std::vector<Held> now(held.end() - static_cast<ptrdiff_t>(k), held.end());
+      held.resize(held.size() - k);
+      for (Held& h : now) ASSERT_TRUE(h.value ? h.slot.resolve(*h.value) : h.slot.resolve());
+    }
+    for (auto& w : workers) w.join();
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      ASSERT_EQ(calls[i]->state(), AsyncCall::State::Done) << jobs[i].name << ": " << calls[i]->message();
+      EXPECT_EQ(calls[i]->results()[0], expected[i]) << jobs[i].name << "(" << jobs[i].arg.as_i32() << ")";
+    }
+    EXPECT_EQ(f.rt.slots().live(), 0u);
+  }
 }
