@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine:
 #   ./build.sh demo   install what is missing, build, run the seed demo (prints 444)
-#   ./build.sh test   install what is missing, build, run every test through ctest
+#   ./build.sh test   install what is missing, build, run every test through ctest,
+#                     then the unit and CLI tests under ASan + UBSan (build-asan)
 #   ./build.sh build  install what is missing and build only
 # Installing needs root (apt-get); as another user the script names the
 # packages to install and stops.
@@ -31,6 +32,8 @@ compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a"
 command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v node >/dev/null || missing+=(nodejs)
 command -v python3 >/dev/null || missing+=(python3)
+# GNU time: the CLI tests measure peak resident sizes with it.
+[ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing: ${missing[*]}"
@@ -59,5 +62,13 @@ case "$mode" in
     # unit tests, CLI tests and one test per spec file.
     spec/summary.sh build || true
     ctest --test-dir build --output-on-failure -j "$jobs"
+    # The sanitizer leg (SECURITY.md): the unit and CLI tests again, built by
+    # gcc (so the computed-goto dispatch gcc builds is what is checked) with
+    # AddressSanitizer and UBSan; any report fails the run. No spec tests,
+    # benchmarks or differential tests here: the plain build above runs them.
+    CXX=g++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMSLOT_SANITIZE=ON \
+      -DWASMSLOT_BENCH=OFF -DWASMSLOT_DIFFERENTIAL=OFF >/dev/null
+    cmake --build build-asan -j "$jobs" --target wasmslot-tests
+    build-asan/tests/wasmslot-tests
     ;;
 esac

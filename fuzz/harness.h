@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,8 @@ inline ModuleLimits fuzz_module_limits() {
 }
 
 // Store limits: a shallow call stack, a small value stack, 16 pages (1 MiB)
-// per memory, 64 Ki table elements, and fuel for every Thread (the start
-// function's included).
+// per memory and 16 MiB in all, 64 Ki elements per table and 256 Ki in all,
+// and fuel for every Thread (the start function's included).
 inline Config fuzz_config() {
   Config c;
   c.fuel = kFuelPerCall;
@@ -39,6 +40,8 @@ inline Config fuzz_config() {
   c.max_stack_cells = 1u << 16;
   c.max_memory_pages = 16;
   c.max_table_elems = 1u << 16;
+  c.max_total_memory_bytes = 16u << 20;
+  c.max_total_table_elems = 1u << 18;
   return c;
 }
 
@@ -67,34 +70,41 @@ inline uint32_t cells_of(const std::vector<ValType>& ts) {
 // `fn` (by default: return zeros), tables and memories have the declared
 // limits, globals hold zero. Returns false if an import cannot be provided
 // within the store's limits (a memory whose minimum exceeds
-// Config::max_memory_pages, ...): the module is then not instantiated.
+// Config::max_memory_pages, tables beyond Config::max_total_table_elems,
+// ...): the module is then not instantiated.
 inline bool stub_imports(Store& store, const Module& m, Imports& imports, HostFunc fn = {}) {
   if (!fn) fn = [](HostCall& c) {
     std::fill(c.results.begin(), c.results.end(), uint64_t{0});
     return HostAnswer::ok();
   };
   const Config& cfg = store.config();
-  for (const Import& imp : m.imports) {
-    Extern e;
-    e.kind = imp.kind;
-    switch (imp.kind) {
-      case ExternKind::Func:
-        if (imp.type_index >= m.types.size()) return false;
-        e.func = store.make_host_func(m.types[imp.type_index], fn, imp.module + "." + imp.name);
-        break;
-      case ExternKind::Table:
-        if (imp.table.limits.min > cfg.max_table_elems) return false;
-        e.table = store.make_table(imp.table);
-        break;
-      case ExternKind::Memory:
-        if (imp.memory.limits.min > cfg.max_memory_pages) return false;
-        e.memory = store.make_memory(imp.memory);
-        break;
-      case ExternKind::Global:
-        e.global = store.make_global(imp.global, value_of(imp.global.type));
-        break;
+  // make_table and make_memory throw std::bad_alloc beyond the store's
+  // limits for all tables or memories together.
+  try {
+    for (const Import& imp : m.imports) {
+      Extern e;
+      e.kind = imp.kind;
+      switch (imp.kind) {
+        case ExternKind::Func:
+          if (imp.type_index >= m.types.size()) return false;
+          e.func = store.make_host_func(m.types[imp.type_index], fn, imp.module + "." + imp.name);
+          break;
+        case ExternKind::Table:
+          if (imp.table.limits.min > cfg.max_table_elems) return false;
+          e.table = store.make_table(imp.table);
+          break;
+        case ExternKind::Memory:
+          if (imp.memory.limits.min > cfg.max_memory_pages) return false;
+          e.memory = store.make_memory(imp.memory);
+          break;
+        case ExternKind::Global:
+          e.global = store.make_global(imp.global, value_of(imp.global.type));
+          break;
+      }
+      imports.add(imp.module, imp.name, e);
     }
-    imports.add(imp.module, imp.name, e);
+  } catch (const std::bad_alloc&) {
+    return false;
   }
   return true;
 }

@@ -286,6 +286,7 @@ struct Thread::Impl {
   std::vector<uint64_t> host_results;
   bool metered = false;         // fuel is counted ...
   uint64_t fuel = 0;            // ... and this much is left
+  TraceFunc trace;              // Thread::set_trace; empty: untraced
 
   void save_fuel(int64_t left) {
     if (metered) fuel = left < 0 ? 0 : static_cast<uint64_t>(left);
@@ -355,11 +356,26 @@ struct Thread::Impl {
     return ExecState::Done;
   }
 
+  // A traced run's step: reports the instruction at pc of the running
+  // function to the trace function, with the registers as they are. Never
+  // inlined: the dispatch loop's registers stay as if it did not exist.
+  [[gnu::cold, gnu::noinline]] void trace_step(const FuncInst* func, const Instr* pc, const uint64_t* fp,
+                                                const uint64_t* sp) const {
+    const Code& code = func->func->code;
+    const auto index = static_cast<uint32_t>(pc - code.instrs.data());
+    const uint64_t* operands = fp + code.local_cells;
+    trace(TraceEvent{*func, static_cast<uint32_t>(frames.size() - 1), index, *pc,
+                     code.offsets.empty() ? TraceEvent::kNoOffset : code.offsets[index],
+                     static_cast<uint64_t>(sp - stack.data()),
+                     {operands, static_cast<size_t>(sp - operands)}});
+  }
+
   ExecState run(Thread& thread);
 };
 
 Thread::Thread(Store& store) : store_(store), impl_(std::make_unique<Impl>()) {
   set_fuel(store.config().fuel);
+  set_trace(store.config().trace);
 }
 Thread::~Thread() = default;
 
@@ -465,6 +481,8 @@ void Thread::add_fuel(uint64_t n) {
   im.metered = true;
 }
 
+void Thread::set_trace(TraceFunc trace) { impl_->trace = std::move(trace); }
+
 std::optional<uint64_t> Thread::fuel() const {
   if (!impl_->metered) return std::nullopt;
   return impl_->fuel;
@@ -504,14 +522,26 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
 // branch predictor learns separately (the next opcode depends on the current
 // one); a switch funnels every instruction through one jump. Build with
 // -DWASMSLOT_SWITCH_DISPATCH=1 to get the portable form on any compiler.
+//
+// Tracing changes only where DISPATCH() lands: computed goto jumps through
+// `handlers`, which a traced run points at kTraceHandlers, a table whose
+// every entry is the trace stub; the switch's operand gets kTracedBit, which
+// no opcode has, so every instruction lands in `default`, the stub. The stub
+// reports the instruction, then runs its real handler (UNTRACED_DISPATCH).
 #if !defined(WASMSLOT_SWITCH_DISPATCH) && (defined(__GNUC__) || defined(__clang__))
 #define WASMSLOT_COMPUTED_GOTO 1
 #define CASE(name) L_##name:
-#define DISPATCH() goto* kHandlers[static_cast<unsigned>(pc->op)]
+#define DISPATCH() goto* handlers[static_cast<unsigned>(pc->op)]
+#define UNTRACED_DISPATCH() goto* kHandlers[static_cast<unsigned>(pc->op)]
 #else
 #define WASMSLOT_COMPUTED_GOTO 0
-#define CASE(name) case Opcode::name:
+#define CASE(name) case static_cast<unsigned>(Opcode::name):
 #define DISPATCH() continue  // back to the switch
+#define UNTRACED_DISPATCH()             \
+  {                                     \
+    op = static_cast<unsigned>(pc->op); \
+    goto dispatch_op;                   \
+  }
 #endif
 
 // Go on with the next instruction.
@@ -803,14 +833,30 @@ ExecState Thread::Impl::run(Thread& thread) {
 #undef X
   };
   static_assert(std::size(kHandlers) == kOpcodeCount);
+  static constexpr const void* kTraceHandlers[] = {
+#define X(name, text, prefix, code, imm, sig) &&traced,
+#include "interp/opcodes.def"
+#undef X
+  };
+  const void* const* handlers = trace ? kTraceHandlers : kHandlers;
   DISPATCH();
   {
     {
+    traced:
 #else
+  constexpr unsigned kTracedBit = 1u << 16;  // above every Opcode (a uint16_t)
+  const unsigned traced_bit = trace ? kTracedBit : 0;
   for (;;) {
-    switch (pc->op) {
-      case Opcode::count_: break;  // never emitted
+    unsigned op = static_cast<unsigned>(pc->op) | traced_bit;
+  dispatch_op:
+    switch (op) {
+      default:
 #endif
+      // The trace stub (Thread::set_trace): a traced run comes here before
+      // every instruction.
+      trace_step(func, pc, fp, sp);
+      UNTRACED_DISPATCH();
+
       // =====================================================================
       // Control instructions
       // =====================================================================
@@ -1227,10 +1273,6 @@ ExecState Thread::Impl::run(Thread& thread) {
 #include "interp/opcodes_simd.def"
 #undef X
     }
-#if !WASMSLOT_COMPUTED_GOTO
-    ++pc;  // only `case count_` (never emitted) lands here
-    DISPATCH();
-#endif
 
     // -----------------------------------------------------------------------
     // Calls (spec 4.4.8.x "call", 4.4.10 "Function Calls"). `callee` is set.
@@ -1350,6 +1392,7 @@ finished:
 #undef NEXT
 #undef CASE
 #undef DISPATCH
+#undef UNTRACED_DISPATCH
 #undef TRAP
 #undef BRANCH
 #undef KEEP

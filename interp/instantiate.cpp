@@ -139,11 +139,26 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
     if (!import_matches(m, imp, *e)) return Error{"incompatible import type: " + import_name(imp)};
     resolved.push_back(*e);
   }
-  // Refuse sizes beyond the store's limits before allocating anything.
-  for (const TableType& t : m.tables)
+  // Refuse sizes beyond the store's limits, for each object and for all of
+  // them together with what the store already holds, before allocating
+  // anything: a module of a few bytes can declare thousands of big tables
+  // and memories. (Each sum stays below its limit, so it cannot overflow.)
+  uint64_t table_elems = totals_.table_elems;
+  for (const TableType& t : m.tables) {
     if (t.limits.min > config_.max_table_elems) return Error{"table size exceeds the store's limit"};
-  for (const MemoryType& mt : m.memories)
+    if (t.limits.min > totals_.max_table_elems - table_elems)
+      return Error{"tables exceed the store's limit of " + std::to_string(totals_.max_table_elems) +
+                   " elements in all"};
+    table_elems += t.limits.min;
+  }
+  uint64_t memory_bytes = totals_.memory_bytes;
+  for (const MemoryType& mt : m.memories) {
     if (mt.limits.min > config_.max_memory_pages) return Error{"memory size exceeds the store's limit"};
+    if (mt.limits.min * kPageSize > totals_.max_memory_bytes - memory_bytes)
+      return Error{"memories exceed the store's limit of " + std::to_string(totals_.max_memory_bytes) +
+                   " bytes in all"};
+    memory_bytes += mt.limits.min * kPageSize;
+  }
 
   // 2. The instance, its index spaces: imports first, then the module's own.
   instances_.push_back(std::make_unique<Instance>());

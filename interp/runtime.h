@@ -25,6 +25,10 @@ class Instance;
 class Store;
 class Thread;
 struct FuncInst;
+struct TraceEvent;
+
+// Called before each instruction a traced Thread executes (Thread::set_trace).
+using TraceFunc = std::function<void(const TraceEvent&)>;
 
 // ---------------------------------------------------------------------------
 // Values
@@ -104,16 +108,73 @@ struct FuncInst {
   bool is_host() const { return func == nullptr; }
 };
 
+// What the tables and memories of one store hold together, counted against
+// the store-wide limits (Config::max_total_table_elems,
+// Config::max_total_memory_bytes). A module can declare many tables and
+// memories (multi-memory); a limit per object alone would let a few hundred
+// bytes of module ask for hundreds of gigabytes. Tables and memories never
+// shrink, so the totals only grow, for the store's lifetime.
+struct StoreTotals {
+  uint64_t table_elems = 0;
+  uint64_t memory_bytes = 0;
+  uint64_t max_table_elems = 0;
+  uint64_t max_memory_bytes = 0;
+};
+
 struct TableInst {
   TableType type;
   std::vector<Ref> elems;
+  StoreTotals* totals = nullptr;  // the owning store's
   // Grows by `delta` elements set to `init`: the old size, or -1 on failure.
   int64_t grow(uint64_t delta, Ref init, uint64_t limit);
 };
 
+// The bytes of a linear memory (spec: meminst.data). They cost nothing until
+// touched: the memory reserves address space for the most it may ever hold
+// (its maximum, within the store's limits), inaccessible, and makes the first
+// size() bytes readable and writable. The system supplies those pages
+// zero-filled on first access, so a memory the module declares but never
+// writes stays out of resident memory, and growing is making more of the
+// reservation accessible: no copy, no zero-filling, and data() never moves.
+// Everything past size() (one guard page at least) stays inaccessible, so an
+// access that escaped the interpreter's bounds checks faults at once instead
+// of reading a neighbour's bytes.
+class MemoryBytes {
+ public:
+  // Reserves `capacity` bytes, the first `size` usable; both are multiples
+  // of kPageSize, size <= capacity. Throws std::bad_alloc if the system
+  // refuses.
+  MemoryBytes(uint64_t size, uint64_t capacity);
+  ~MemoryBytes();
+  MemoryBytes(const MemoryBytes&) = delete;
+  MemoryBytes& operator=(const MemoryBytes&) = delete;
+
+  uint8_t* data() { return base_; }
+  const uint8_t* data() const { return base_; }
+  uint64_t size() const { return size_; }
+  uint64_t capacity() const { return capacity_; }
+  uint8_t& operator[](uint64_t i) { return base_[i]; }
+  uint8_t operator[](uint64_t i) const { return base_[i]; }
+  uint8_t* begin() { return base_; }
+  uint8_t* end() { return base_ + size_; }
+
+  // Makes the bytes up to `size` (>= size()) usable, the new ones zero:
+  // false, changing nothing, if size > capacity() or the system refuses.
+  bool grow_to(uint64_t size);
+
+ private:
+  uint8_t* base_;
+  uint64_t size_;
+  uint64_t capacity_;
+};
+
 struct MemoryInst {
+  MemoryInst(MemoryType t, uint64_t capacity_pages, StoreTotals* store_totals)
+      : type(t), data(t.limits.min * kPageSize, capacity_pages * kPageSize), totals(store_totals) {}
+
   MemoryType type;
-  std::vector<uint8_t> data;  // size is always pages * 64 KiB
+  MemoryBytes data;  // size is always pages * 64 KiB
+  StoreTotals* totals = nullptr;  // the owning store's
   uint64_t pages() const { return data.size() / kPageSize; }
   // Grows by `delta` pages: the old size in pages, or -1 on failure.
   int64_t grow(uint64_t delta, uint64_t limit_pages);
@@ -169,19 +230,30 @@ struct Config {
   uint64_t max_stack_cells = 1u << 20;     // value-stack cells per Thread (8 MiB)
   uint64_t max_memory_pages = kMaxPages;   // per memory
   uint64_t max_table_elems = 10000000;     // per table
+  // All the store's memories together (4 GiB: one full 32-bit memory), and
+  // all its tables (80 MB of elements): checked at instantiation (which
+  // fails) and on memory.grow and table.grow (which return -1).
+  uint64_t max_total_memory_bytes = kMaxPages * kPageSize;
+  uint64_t max_total_table_elems = 10000000;
   // Fuel given to every new Thread (Thread::set_fuel); none: unmetered.
   // Store::call with fuel fails with "out of fuel" when it runs out.
   std::optional<uint64_t> fuel;
+  // The trace function of every new Thread (Thread::set_trace); empty: none.
+  TraceFunc trace;
 };
 
 class Store {
  public:
-  explicit Store(Config config = {}) : config_(config) {}
+  explicit Store(Config config = {})
+      : config_(config), totals_{0, 0, config.max_total_table_elems, config.max_total_memory_bytes} {}
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const Config& config() const { return config_; }
+  const StoreTotals& totals() const { return totals_; }
 
+  // make_table and make_memory throw std::bad_alloc when the object would not
+  // fit in the store's limits (Config), or the system has no memory left.
   FuncInst* make_host_func(FuncType type, HostFunc fn, std::string name = {});
   TableInst* make_table(TableType type, Ref init = 0);
   MemoryInst* make_memory(MemoryType type);
@@ -190,8 +262,10 @@ class Store {
   // Instantiates a validated module (spec: module instantiation): resolves its
   // imports by name and type, allocates, evaluates constant expressions,
   // initialises active segments in order, and runs the start function.
-  // Errors: "unknown import: m.n", "incompatible import type: m.n", and traps
-  // during segment initialisation or the start function (their text).
+  // Errors: "unknown import: m.n", "incompatible import type: m.n", a table
+  // or memory beyond the store's limits (Config; checked before anything is
+  // allocated), and traps during segment initialisation or the start
+  // function (their text).
   // Effects of segments applied before a trap stay, as the spec requires;
   // the partially made instance is still owned by the store.
   Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Imports& imports);
@@ -204,6 +278,7 @@ class Store {
 
  private:
   Config config_;
+  StoreTotals totals_;
   std::vector<std::unique_ptr<FuncInst>> funcs_;
   std::vector<std::unique_ptr<TableInst>> tables_;
   std::vector<std::unique_ptr<MemoryInst>> memories_;
@@ -223,10 +298,34 @@ enum class ExecState : uint8_t {
               // add_fuel() then resume() continues where it stopped
 };
 
+// One step of a traced Thread: the instruction about to execute, and the
+// machine's state before it. Valid only during the trace function's call.
+struct TraceEvent {
+  const FuncInst& func;  // the running function (a wasm function)
+  uint32_t depth;        // frames below it on the call stack (0: the entry's)
+  uint32_t index;        // the instruction's index in func.func->code.instrs
+  const Instr& instr;
+  // The byte offset in the module of the wasm instruction it translates
+  // (Code::offsets), or kNoOffset for fused code.
+  uint32_t offset;
+  static constexpr uint32_t kNoOffset = UINT32_MAX;
+  uint64_t height;                   // cells on the value stack, all frames
+  std::span<const uint64_t> operands;  // this frame's operand stack, top last
+};
+
 // A Thread executes one call at a time, on its own value stack and call stack,
 // both on the heap: wasm-to-wasm calls never recurse on the native stack. A
 // suspended Thread keeps its whole state (frames, values, program counter), so
 // any number of calls can be suspended at once, each in its own Thread.
+//
+// Tracing: a Thread with a trace function (set_trace, or Config::trace for
+// every new Thread) calls it before every instruction it executes. The
+// dispatch loop jumps through a table of handler addresses held in a local
+// variable; a traced run uses a second table whose every entry is a stub that
+// reports the instruction and then jumps to its real handler. An untraced run
+// pays nothing (interp/README.md, "Tracing"). Each step is one instruction of
+// the *translated* code: load a module with validate(..., Translation::plain)
+// to trace one step per wasm instruction, with its byte offset.
 class Thread {
  public:
   explicit Thread(Store& store);
@@ -257,6 +356,10 @@ class Thread {
   // After OutOfFuel: continues (after Suspended with no result cells: the
   // same as resume({})).
   ExecState resume();
+
+  // The trace function (see the class comment); empty: no tracing. It takes
+  // effect at the next invoke() or resume(), and must not use the Thread.
+  void set_trace(TraceFunc trace);
 
   ExecState state() const { return state_; }
   const std::vector<Value>& results() const { return results_; }

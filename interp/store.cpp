@@ -1,6 +1,8 @@
 // The store (spec section 4.2.3 "Store") and the allocation and growth of its
 // objects (spec 4.5.3 "Allocation", 4.5.3.8 "Growing tables", 4.5.3.9
 // "Growing memories"), plus export lookup on module instances.
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <new>
 
@@ -23,19 +25,28 @@ FuncInst* Store::make_host_func(FuncType type, HostFunc fn, std::string name) {
 
 // A new table holds `min` elements, all set to `init` (null by default).
 TableInst* Store::make_table(TableType type, Ref init) {
+  const uint64_t n = type.limits.min;
+  if (n > totals_.max_table_elems - totals_.table_elems) throw std::bad_alloc();
   auto t = std::make_unique<TableInst>();
   t->type = type;
-  t->elems.assign(type.limits.min, init);
+  t->elems.assign(n, init);
+  t->totals = &totals_;
   tables_.push_back(std::move(t));
+  totals_.table_elems += n;
   return tables_.back().get();
 }
 
-// A new memory holds `min` pages of zero bytes.
+// A new memory holds `min` pages of zero bytes, and reserves room for the
+// most it can ever hold: its declared maximum, the per-memory limit, and
+// what the store's total leaves (which only shrinks), whichever is least.
 MemoryInst* Store::make_memory(MemoryType type) {
-  auto m = std::make_unique<MemoryInst>();
-  m->type = type;
-  m->data.resize(type.limits.min * kPageSize);
+  uint64_t max_pages = std::min(config_.max_memory_pages, kMaxPages);
+  if (type.limits.max) max_pages = std::min(max_pages, *type.limits.max);
+  max_pages = std::min(max_pages, (totals_.max_memory_bytes - totals_.memory_bytes) / kPageSize);
+  if (type.limits.min > max_pages) throw std::bad_alloc();
+  auto m = std::make_unique<MemoryInst>(type, max_pages, &totals_);
   memories_.push_back(std::move(m));
+  totals_.memory_bytes += type.limits.min * kPageSize;
   return memories_.back().get();
 }
 
@@ -50,20 +61,22 @@ GlobalInst* Store::make_global(GlobalType type, Value init) {
 // ---------------------------------------------------------------------------
 // Growth. Failure is not a trap: table.grow and memory.grow push -1 and the
 // program decides what to do. A grow fails when the new size would exceed the
-// type's declared maximum, the embedder's limit, or the index space (2^32
-// table elements, 65536 pages of a 32-bit memory); or when the host has no
-// memory left.
+// type's declared maximum, the embedder's limit for one object or for the
+// whole store, or the index space (2^32 table elements, 65536 pages of a
+// 32-bit memory); or when the host has no memory left.
 
 int64_t TableInst::grow(uint64_t delta, Ref init, uint64_t limit) {
   const uint64_t old_size = elems.size();
   uint64_t max = std::min<uint64_t>(limit, 0xFFFFFFFFull);  // i32 indices
   if (type.limits.max) max = std::min(max, *type.limits.max);
   if (delta > max || old_size > max - delta) return -1;  // old + delta > max, without overflow
+  if (totals && delta > totals->max_table_elems - totals->table_elems) return -1;
   try {
     elems.resize(old_size + delta, init);
   } catch (const std::bad_alloc&) {
     return -1;
   }
+  if (totals) totals->table_elems += delta;
   return static_cast<int64_t>(old_size);
 }
 
@@ -72,12 +85,44 @@ int64_t MemoryInst::grow(uint64_t delta, uint64_t limit_pages) {
   uint64_t max = std::min(limit_pages, kMaxPages);
   if (type.limits.max) max = std::min(max, *type.limits.max);
   if (delta > max || old_pages > max - delta) return -1;
-  try {
-    data.resize((old_pages + delta) * kPageSize);  // new bytes are zero
-  } catch (const std::bad_alloc&) {
-    return -1;
-  }
+  const uint64_t bytes = delta * kPageSize;
+  if (totals && bytes > totals->max_memory_bytes - totals->memory_bytes) return -1;
+  if (!data.grow_to(data.size() + bytes)) return -1;  // past the reservation, or no memory left
+  if (totals) totals->memory_bytes += bytes;
   return static_cast<int64_t>(old_pages);
+}
+
+// ---------------------------------------------------------------------------
+// Memory bytes: an anonymous private mapping (POSIX mmap), reserved with no
+// access and without swap space (MAP_NORESERVE), made readable and writable
+// page range by page range as the memory grows. The system hands out a zero
+// page the first time each one is touched.
+
+namespace {
+// Kept inaccessible past the reservation: a v128 access is 16 bytes, so one
+// page catches any access that starts at most one page past the end.
+constexpr uint64_t kGuardBytes = kPageSize;
+}  // namespace
+
+MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity) : size_(0), capacity_(capacity) {
+  void* p = mmap(nullptr, capacity + kGuardBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  base_ = static_cast<uint8_t*>(p);
+  if (!grow_to(size)) {
+    munmap(base_, capacity_ + kGuardBytes);
+    throw std::bad_alloc();
+  }
+}
+
+MemoryBytes::~MemoryBytes() { munmap(base_, capacity_ + kGuardBytes); }
+
+bool MemoryBytes::grow_to(uint64_t size) {
+  if (size < size_ || size > capacity_) return false;
+  if (size > size_ && mprotect(base_ + size_, size - size_, PROT_READ | PROT_WRITE) != 0)
+    return false;
+  size_ = size;
+  return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -114,7 +114,7 @@ class InstrReader {
   const uint8_t* data_;  // Module::bytes
   size_t pos_;
   size_t end_;
-  const Features& features_;
+  Features features_;  // a copy: four flags, and no dangling reference to a temporary
   bool has_data_count_;
   Error error_;
   std::vector<uint32_t> labels_;

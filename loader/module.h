@@ -109,6 +109,11 @@ struct Code {
   std::vector<Instr> instrs;
   std::vector<BranchTarget> br_tables;
   std::vector<V128Imm> v128_pool;  // v128.const values, i8x16.shuffle lanes
+  // Plain translation only (empty for fused code): offsets[i] is the byte
+  // offset in Module::bytes of the wasm instruction instrs[i] translates
+  // (`if` for its br_unless, `else` for its br, the final `end` for the
+  // closing return_). Traces show it (Thread::set_trace).
+  std::vector<uint32_t> offsets;
   uint32_t param_cells = 0;   // cells of the parameters (they come first)
   uint32_t local_cells = 0;   // cells of parameters + declared locals
   uint32_t result_cells = 0;

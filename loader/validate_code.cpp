@@ -323,7 +323,14 @@ class FunctionValidator {
   // x may then merge with the instructions before it. Returns x's index.
   uint32_t append(Instr x) {
     if (translation_ == Translation::fused) return emit_fused(instrs_, barrier_, x);
+    return put(x);
+  }
+  // Appends x as it is. A plain translation also records the byte offset of
+  // the instruction x comes from (Code::offsets, for traces); fused code has
+  // no such offset, as a superinstruction comes from several.
+  uint32_t put(Instr x) {
     instrs_.push_back(x);
+    if (translation_ == Translation::plain) offsets_.push_back(static_cast<uint32_t>(offset_));
     return static_cast<uint32_t>(instrs_.size() - 1);
   }
   // A branch lands at the next instruction: nothing before it may fuse
@@ -414,6 +421,7 @@ class FunctionValidator {
   // Translation state: reused from one function to the next, then copied to
   // the function's Code with an exact size.
   std::vector<Instr> instrs_;
+  std::vector<uint32_t> offsets_;  // plain translation only: Code::offsets
   std::vector<BranchTarget> br_tables_;
   std::vector<V128Imm> v128_pool_;
   std::vector<Fixup> fixups_;
@@ -457,6 +465,7 @@ bool FunctionValidator::validate(Func& func) {
   vals_.clear();
   ctrls_.clear();
   instrs_.clear();
+  offsets_.clear();
   br_tables_.clear();
   v128_pool_.clear();
   fixups_.clear();
@@ -483,6 +492,7 @@ bool FunctionValidator::validate(Func& func) {
 
   Code& code = func.code;
   code.instrs.assign(instrs_.begin(), instrs_.end());
+  code.offsets.assign(offsets_.begin(), offsets_.end());
   code.br_tables.assign(br_tables_.begin(), br_tables_.end());
   code.v128_pool.assign(v128_pool_.begin(), v128_pool_.end());
   code.param_cells = param_cells;
@@ -569,7 +579,7 @@ bool FunctionValidator::end_block() {
   if (f.kind == FrameKind::Function) {
     // Falling off the end of the function returns (and branches to the
     // function's label land here too). Every Code ends with return_.
-    instrs_.push_back(Instr{Opcode::return_, 0, f.results.cells, 0});
+    put(Instr{Opcode::return_, 0, f.results.cells, 0});
     return true;
   }
   // The block's results are now on the enclosing block's stack.
@@ -587,7 +597,7 @@ bool FunctionValidator::branch(Opcode op, uint32_t depth) {
     // A `br` out of the whole function is a return: skip the detour
     // through the final return_.
     if (op == Opcode::br && target.kind == FrameKind::Function)
-      instrs_.push_back(Instr{Opcode::return_, 0, labels.cells, 0});
+      put(Instr{Opcode::return_, 0, labels.cells, 0});
     else
       emit_branch(op, target);
   }
@@ -624,7 +634,7 @@ bool FunctionValidator::br_table(uint32_t default_label, std::span<const uint32_
       else add_fixup(target, index, true);
       br_tables_.push_back(BranchTarget{to, keep, drop});
     }
-    instrs_.push_back(Instr{Opcode::br_table, 0, first, labels.size()});
+    put(Instr{Opcode::br_table, 0, first, labels.size()});
   }
 
   // Validation, as the spec's algorithm: each label's types are popped and

@@ -768,5 +768,58 @@ TEST(InterpFused, SameResultsAsPlainCode) {
   EXPECT_TRUE(store.call(f->get_func("mem"), fits).ok());
 }
 
+// Thread::set_trace: one event per executed instruction, before it runs. On
+// plain code each names the wasm instruction it comes from by its byte
+// offset; fused code takes fewer steps, and has no offsets.
+TEST(InterpTrace, OneEventPerInstruction) {
+  auto plain = fused_module(Translation::plain);
+  auto fused = fused_module(Translation::fused);
+  Store store;
+  Instance* p = must_instantiate(store, plain);
+  Instance* f = must_instantiate(store, fused);
+  ASSERT_TRUE(p && f);
+  const Value args[] = {Value::i32(10), Value::i32(3)};
+
+  std::vector<uint32_t> offsets;
+  std::vector<uint64_t> heights;
+  Thread thread(store);
+  thread.set_trace([&](const TraceEvent& e) {
+    EXPECT_EQ(e.depth, 0u);
+    EXPECT_EQ(&e.instr, &e.func.func->code.instrs[e.index]);
+    EXPECT_EQ(e.height, e.func.func->code.local_cells + e.operands.size());
+    offsets.push_back(e.offset);
+    heights.push_back(e.height);
+  });
+  ASSERT_EQ(thread.invoke(p->get_func("loop"), args), ExecState::Done);
+  const std::vector<Value> expected = thread.results();
+  const size_t plain_steps = offsets.size();
+  ASSERT_GT(plain_steps, 10u);
+  for (uint32_t at : offsets) {
+    ASSERT_LT(at, plain->bytes.size());
+    // Every step is a real instruction of the body: its first byte decodes.
+    EXPECT_TRUE(decode_opcode(plain->bytes[at]).has_value()) << at;
+  }
+  EXPECT_EQ(heights.front(), plain->funcs[0].code.local_cells);  // nothing pushed yet
+
+  offsets.clear();
+  ASSERT_EQ(thread.invoke(f->get_func("loop"), args), ExecState::Done);
+  EXPECT_EQ(thread.results(), expected);
+  EXPECT_LT(offsets.size(), plain_steps);
+  for (uint32_t at : offsets) EXPECT_EQ(at, TraceEvent::kNoOffset);
+
+  // No trace function: no events; Config::trace gives every new Thread one.
+  offsets.clear();
+  thread.set_trace({});
+  ASSERT_EQ(thread.invoke(p->get_func("loop"), args), ExecState::Done);
+  EXPECT_TRUE(offsets.empty());
+  Config config;
+  config.trace = [&](const TraceEvent& e) { offsets.push_back(e.offset); };
+  Store traced(config);
+  Instance* t = must_instantiate(traced, plain);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(traced.call(t->get_func("loop"), args).value(), expected);
+  EXPECT_EQ(offsets.size(), plain_steps);
+}
+
 }  // namespace
 }  // namespace wasmslot

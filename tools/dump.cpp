@@ -819,4 +819,20 @@ Result<std::string> dump_module(std::vector<uint8_t> bytes, std::string_view fil
   return out;
 }
 
+InstrTextFunc instruction_texts(std::shared_ptr<const Module> module) {
+  // The names are collected once; a module that decoded lays out, but
+  // without its layout there are simply no names.
+  auto layout = read_layout(*module);
+  Names names = layout ? collect_names(*module, *layout) : Names{};
+  return [module = std::move(module), names = std::move(names)](uint32_t func_index, size_t offset) {
+    InstrReader reader(*module, kFeatures, offset, module->bytes.size());
+    Opcode op;
+    InstrImm imm;
+    if (!reader.read_opcode(op)) return std::string("?");
+    const size_t imm_begin = reader.position();
+    if (!reader.read_immediates(op, imm)) return std::string(info(op).text);
+    return instr_text(*module, names, func_index, op, imm, reader, imm_begin);
+  };
+}
+
 }  // namespace wasmslot

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "loader/module.h"
 #include "loader/result.h"
 
 namespace wasmslot {
@@ -31,5 +34,12 @@ Result<DumpOptions> parse_dump_options(const std::vector<std::string>& args);
 // validity is not checked, so an invalid module still disassembles.
 Result<std::string> dump_module(std::vector<uint8_t> bytes, std::string_view filename,
                                 const DumpOptions& options);
+
+// The text of single instructions of `module`, as the disassembly (-d) shows
+// them ("i64.const 1", "call 0 <fac>"): text(func_index, offset) decodes the
+// instruction at byte `offset` of the body of function func_index (in the
+// function index space). For traces (`wasmslot run --trace`).
+using InstrTextFunc = std::function<std::string(uint32_t func_index, size_t offset)>;
+InstrTextFunc instruction_texts(std::shared_ptr<const Module> module);
 
 }  // namespace wasmslot

@@ -3,6 +3,7 @@
 //   wasmslot run MODULE.wasm --invoke NAME [ARG...] [--async-import MOD.NAME=SPEC]...
 //   wasmslot run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... PROG.wasm [-- ARGS...]
 //   wasmslot validate MODULE.wasm
+//   wasmslot dump [-h] [-x] [-d] MODULE.wasm
 //
 // Output discipline (ASYNC.md, "Command line"): results go to stdout, one value
 // per line, and nothing else ever does; any failure is exactly one line
@@ -29,6 +30,7 @@
 #include "host/wasi.h"
 #include "loader/features.h"
 #include "loader/loader.h"
+#include "tools/dump.h"
 #include "tools/import_spec.h"
 
 namespace wasmslot::cli {
@@ -49,12 +51,15 @@ constexpr const char* kUsage =
     "  wasmslot run MODULE.wasm [--invoke NAME [ARG...]] [OPTIONS]\n"
     "  wasmslot run [OPTIONS] PROGRAM.wasm [OPTIONS] [-- ARGS...]   (WASI)\n"
     "  wasmslot validate [--features] MODULE.wasm\n"
+    "  wasmslot dump [-h] [-x] [-d] MODULE.wasm\n"
     "  wasmslot --help | --version\n"
     "  wasmslot run --help      the options of run\n"
     "\n"
     "Commands:\n"
     "  run        instantiate MODULE and call an export, asynchronously\n"
     "  validate   decode and validate MODULE; silent on success\n"
+    "  dump       show MODULE's sections (-h), details (-x), disassembly (-d),\n"
+    "             as wabt's wasm-objdump does\n"
     "\n"
     "Exit status: 0 success; 1 error (bad input, usage, module or import\n"
     "errors); 2 the wasm code trapped; 3 an asynchronous result was rejected,\n"
@@ -103,8 +108,9 @@ constexpr const char* kRunUsage =
     "                        instance in one event loop; an ARG may contain {i},\n"
     "                        replaced by the job's index 0..K-1; results print\n"
     "                        in job order. Suspending calls of a module with a\n"
-    "                        __stack_pointer global (C, Rust) take turns: they\n"
-    "                        would share its stack in linear memory.\n"
+    "                        __stack_pointer global (C, Rust) each get a 64 KiB\n"
+    "                        region of stack at the end of its memory (or take\n"
+    "                        turns if memory cannot grow).\n"
     "                        A WASI command (no --invoke) runs as K instances,\n"
     "                        each with its own memory and WASI state ({i} works\n"
     "                        in its ARGS and --env values); their output leaves\n"
@@ -122,8 +128,16 @@ constexpr const char* kRunUsage =
     "  --fuel N              give each call N units of fuel (one per wasm call\n"
     "                        and per loop iteration); running out traps with\n"
     "                        `out of fuel` (default: unmetered)\n"
-    "  --max-memory BYTES    limit every linear memory to BYTES (rounded down\n"
-    "                        to 64 KiB pages): memory.grow beyond it returns -1\n"
+    "  --max-memory BYTES    limit the linear memories to BYTES (rounded down\n"
+    "                        to 64 KiB pages), each and all of them together:\n"
+    "                        memory.grow beyond it returns -1 (default: 4 GiB)\n"
+    "  --max-call-depth N    at most N nested wasm calls; deeper recursion traps\n"
+    "                        with `call stack exhausted` (default 10000)\n"
+    "  --max-stack BYTES     limit each call's value stack to BYTES (8 a value);\n"
+    "                        overflowing it traps with `call stack exhausted`\n"
+    "                        (default 8388608)\n"
+    "  --trace               print each executed instruction on stderr, with\n"
+    "                        its offset and the stack's top (as wasm-interp)\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 success; 1 error; 2 trap; 3 rejected, timed out or\n"
@@ -163,12 +177,67 @@ std::string hex(size_t v) {
   return buf;
 }
 
-Result<std::shared_ptr<const Module>> load_file(const std::string& path) {
+// load(), or with Translation::plain (no superinstructions) the
+// translation --trace shows: one Instr per wasm instruction, with its offset.
+Result<std::shared_ptr<const Module>> load_bytes(std::vector<uint8_t> bytes, Translation translation) {
+  if (translation == Translation::fused) return load(std::move(bytes));
+  auto m = decode(std::move(bytes));
+  if (!m) return m.error();
+  if (auto valid = validate(*m, {}, {}, translation); !valid) return valid.error();
+  return std::shared_ptr<const Module>(std::make_shared<Module>(std::move(*m)));
+}
+
+Result<std::shared_ptr<const Module>> load_file(const std::string& path,
+                                                Translation translation = Translation::fused) {
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
-  auto m = load(std::move(*bytes));
+  auto m = load_bytes(std::move(*bytes), translation);
   if (!m) return Error{path + ":" + hex(m.error().offset) + ": " + m.error().message};
   return m;
+}
+
+// --trace: one line on stderr (stdout is for results only) per executed
+// instruction, in the layout of wabt's `wasm-interp --trace`:
+//   #DEPTH. OFFSET: V:HEIGHT | TEXT OPERANDS
+// DEPTH counts the frames below (0: the called export), OFFSET is the
+// instruction's byte offset in the module (as `wasmslot dump -d` shows it),
+// HEIGHT the value stack's cells, TEXT the instruction as the disassembly
+// shows it. OPERANDS is the top of the stack: the values the instruction
+// takes, typed, when the opcode table gives its signature (`i64.sub 3, 1`),
+// else the top cell's bits (`local.set 1 ; top 0x2a`).
+TraceFunc trace_printer(std::shared_ptr<const Module> module) {
+  return [text = instruction_texts(module)](const TraceEvent& e) {
+    const Module& m = *e.func.instance->module;
+    const auto func_index = static_cast<uint32_t>(m.num_imported_funcs + (e.func.func - m.funcs.data()));
+    std::string line = "#" + std::to_string(e.depth) + ". ";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%06x", e.offset);
+    line += buf;
+    line += ": V:" + std::to_string(e.height) + " | ";
+    line += text(func_index, e.offset);
+    const std::string_view sig = info(e.instr.op).signature;
+    const std::string_view params = sig.substr(0, sig.find(':'));
+    if (!params.empty()) {
+      // The operands, bottom first (validation put them there); a v128
+      // takes two cells.
+      size_t cells = 0;
+      for (char c : params) cells += c == 'V' ? 2 : 1;
+      const uint64_t* at = e.operands.data() + e.operands.size() - cells;
+      const char* sep = " ";
+      for (char c : params) {
+        const ValType t = c == 'i' ? ValType::I32 : c == 'I' ? ValType::I64 : c == 'f' ? ValType::F32
+                        : c == 'F' ? ValType::F64 : ValType::V128;
+        line += sep + format_value(t == ValType::V128 ? Value::v128(at[0], at[1]) : Value{t, at[0], 0});
+        at += t == ValType::V128 ? 2 : 1;
+        sep = ", ";
+      }
+    } else if (!e.operands.empty()) {
+      std::snprintf(buf, sizeof buf, " ; top 0x%llx", static_cast<unsigned long long>(e.operands.back()));
+      line += buf;
+    }
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -199,6 +268,21 @@ int cmd_validate(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int cmd_dump(const std::vector<std::string>& args) {
+  auto o = parse_dump_options(args);
+  if (!o) return fail({kExitError, o.error().message});
+  if (o->help) {
+    std::printf("%s", kDumpUsage);
+    return kExitOk;
+  }
+  auto bytes = read_file(o->file);
+  if (!bytes) return fail({kExitError, bytes.error().message});
+  auto text = dump_module(std::move(*bytes), o->file, *o);
+  if (!text) return fail({kExitError, o->file + ":" + hex(text.error().offset) + ": " + text.error().message});
+  std::fwrite(text->data(), 1, text->size(), stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitError;
+}
+
 struct RunOptions {
   std::optional<std::string> file;
   std::optional<std::string> invoke;
@@ -210,7 +294,10 @@ struct RunOptions {
   std::optional<uint32_t> timeout_ms;
   uint32_t max_slots = PromiseSlots::kDefaultCapacity;
   std::optional<uint64_t> fuel;       // --fuel: units of work per call
-  std::optional<uint64_t> max_memory;  // --max-memory: bytes per linear memory
+  std::optional<uint64_t> max_memory;  // --max-memory: bytes of linear memory
+  std::optional<uint32_t> max_call_depth;  // --max-call-depth: frames
+  std::optional<uint64_t> max_stack;       // --max-stack: value-stack bytes
+  bool trace = false;                      // --trace: each instruction on stderr
   bool help = false;
   // WASI
   std::vector<WasiPreopen> dirs;
@@ -277,6 +364,9 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
     if (name == "--suspend") {
       if (has_value) return Error{"--suspend takes no value"};
       o.suspend = true;
+    } else if (name == "--trace") {
+      if (has_value) return Error{"--trace takes no value"};
+      o.trace = true;
     } else if (name == "--invoke") {
       auto v = take();
       if (!v) return v.error();
@@ -317,6 +407,18 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
       uint64_t n;
       if (!parse_count(*v, n)) return Error{"--max-memory " + *v + ": expected a size in bytes"};
       o.max_memory = n;
+    } else if (name == "--max-call-depth") {
+      auto v = take();
+      if (!v) return v.error();
+      uint32_t n;
+      if (!parse_count(*v, n)) return Error{"--max-call-depth " + *v + ": expected a count"};
+      o.max_call_depth = n;
+    } else if (name == "--max-stack") {
+      auto v = take();
+      if (!v) return v.error();
+      uint64_t n;
+      if (!parse_count(*v, n)) return Error{"--max-stack " + *v + ": expected a size in bytes"};
+      o.max_stack = n;
     } else if (name == "--max-slots") {
       auto v = take();
       if (!v) return v.error();
@@ -382,7 +484,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   }
   if (!o.file) return fail({kExitError, "run: no module given (wasmslot run --help)"});
 
-  auto loaded = load_file(*o.file);
+  auto loaded = load_file(*o.file, o.trace ? Translation::plain : Translation::fused);
   if (!loaded) return fail({kExitError, loaded.error().message});
   std::shared_ptr<const Module> module = *loaded;
 
@@ -402,7 +504,13 @@ int cmd_run(const std::vector<std::string>& argv) {
 
   Config config;
   config.fuel = o.fuel;
-  if (o.max_memory) config.max_memory_pages = std::min<uint64_t>(*o.max_memory / kPageSize, kMaxPages);
+  if (o.max_memory) {
+    config.max_memory_pages = std::min<uint64_t>(*o.max_memory / kPageSize, kMaxPages);
+    config.max_total_memory_bytes = *o.max_memory;
+  }
+  if (o.max_call_depth) config.max_call_depth = *o.max_call_depth;
+  if (o.max_stack) config.max_stack_cells = *o.max_stack / sizeof(uint64_t);
+  if (o.trace) config.trace = trace_printer(module);
   Store store(config);
   // Declared before the runtime, so they outlive everything it may still run.
   std::vector<std::unique_ptr<WasiCtx>> wasis;
@@ -586,8 +694,9 @@ int main_impl(int argc, char** argv) {
   }
   if (cmd == "run") return cmd_run(rest);
   if (cmd == "validate") return cmd_validate(rest);
+  if (cmd == "dump") return cmd_dump(rest);
   if (cmd.starts_with("-")) return fail({kExitError, "unknown option: " + cmd + " (see wasmslot --help)"});
-  return fail({kExitError, "unknown command: " + cmd + " (commands: run, validate; see wasmslot --help)"});
+  return fail({kExitError, "unknown command: " + cmd + " (commands: run, validate, dump; see wasmslot --help)"});
 }
 
 }  // namespace
