@@ -361,6 +361,14 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
       if (i + 1 >= argv.size()) return Error{name + " needs a value"};
       return argv[++i];
     };
+    // A flag whose value is a number (a count, milliseconds, bytes): parsed
+    // into `out`, or an error naming the flag and what it expected.
+    auto take_number = [&]<class T>(T& out, const char* expected) -> Status {
+      auto v = take();
+      if (!v) return v.error();
+      if (!parse_count(*v, out)) return Error{name + " " + *v + ": expected " + expected};
+      return Ok{};
+    };
     if (name == "--suspend") {
       if (has_value) return Error{"--suspend takes no value"};
       o.suspend = true;
@@ -390,34 +398,24 @@ Result<RunOptions> parse_run(const std::vector<std::string>& argv) {
       if (!v) return v.error();
       o.callback = *v;
     } else if (name == "--timeout") {
-      auto v = take();
-      if (!v) return v.error();
       uint32_t ms;
-      if (!parse_count(*v, ms)) return Error{"--timeout " + *v + ": expected milliseconds"};
+      if (auto st = take_number(ms, "milliseconds"); !st) return st.error();
       o.timeout_ms = ms;
     } else if (name == "--fuel") {
-      auto v = take();
-      if (!v) return v.error();
       uint64_t n;
-      if (!parse_count(*v, n)) return Error{"--fuel " + *v + ": expected a count"};
+      if (auto st = take_number(n, "a count"); !st) return st.error();
       o.fuel = n;
     } else if (name == "--max-memory") {
-      auto v = take();
-      if (!v) return v.error();
       uint64_t n;
-      if (!parse_count(*v, n)) return Error{"--max-memory " + *v + ": expected a size in bytes"};
+      if (auto st = take_number(n, "a size in bytes"); !st) return st.error();
       o.max_memory = n;
     } else if (name == "--max-call-depth") {
-      auto v = take();
-      if (!v) return v.error();
       uint32_t n;
-      if (!parse_count(*v, n)) return Error{"--max-call-depth " + *v + ": expected a count"};
+      if (auto st = take_number(n, "a count"); !st) return st.error();
       o.max_call_depth = n;
     } else if (name == "--max-stack") {
-      auto v = take();
-      if (!v) return v.error();
       uint64_t n;
-      if (!parse_count(*v, n)) return Error{"--max-stack " + *v + ": expected a size in bytes"};
+      if (auto st = take_number(n, "a size in bytes"); !st) return st.error();
       o.max_stack = n;
     } else if (name == "--max-slots") {
       auto v = take();
