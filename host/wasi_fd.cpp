@@ -71,9 +71,13 @@ HostAnswer fd_read(Impl& w, Call& c) {
   return HostAnswer::ok();
 }
 
-Errno fd_pread(Impl& w, Call& c) {
+// fd_pread and fd_pwrite (fd, iovs, iovs_len, offset, nbytes): the same
+// checks and the same shape, one reading and one writing at `offset`
+// without moving the file position; `right` is the right the fd needs.
+using PositionedIo = ssize_t (*)(int, const struct iovec*, int, off_t);
+Errno positioned_io(Impl& w, Call& c, Rights right, PositionedIo io) {
   FdEntry* e;
-  if (Errno r = lookup(w, c.u32(0), kRightFdRead, e, kBadf)) return r;
+  if (Errno r = lookup(w, c.u32(0), right, e, kBadf)) return r;
   if ((e->base & kRightFdSeek) == 0) return e->type == kFiletypeRegularFile ? kNotcapable : kSpipe;
   std::vector<struct iovec> iov;
   if (Errno r = gather(c.mem, c.u32(1), c.u32(2), iov)) return r;
@@ -81,12 +85,14 @@ Errno fd_pread(Impl& w, Call& c) {
   uint64_t off = c.u64(3);
   if (off > static_cast<uint64_t>(INT64_MAX)) return kInval;
   ssize_t n;
-  do n = ::preadv(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(off));
+  do n = io(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(off));
   while (n < 0 && errno == EINTR);
   if (n < 0) return last_errno();
   c.mem.store<uint32_t>(c.u32(4), static_cast<uint32_t>(n));
   return kSuccess;
 }
+
+Errno fd_pread(Impl& w, Call& c) { return positioned_io(w, c, kRightFdRead, ::preadv); }
 
 Errno fd_write(Impl& w, Call& c) {
   FdEntry* e;
@@ -114,22 +120,7 @@ Errno fd_write(Impl& w, Call& c) {
   return kSuccess;
 }
 
-Errno fd_pwrite(Impl& w, Call& c) {
-  FdEntry* e;
-  if (Errno r = lookup(w, c.u32(0), kRightFdWrite, e, kBadf)) return r;
-  if ((e->base & kRightFdSeek) == 0) return e->type == kFiletypeRegularFile ? kNotcapable : kSpipe;
-  std::vector<struct iovec> iov;
-  if (Errno r = gather(c.mem, c.u32(1), c.u32(2), iov)) return r;
-  if (!c.mem.ok(c.u32(4), 4)) return kFault;
-  uint64_t off = c.u64(3);
-  if (off > static_cast<uint64_t>(INT64_MAX)) return kInval;
-  ssize_t n;
-  do n = ::pwritev(e->host, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(off));
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return last_errno();
-  c.mem.store<uint32_t>(c.u32(4), static_cast<uint32_t>(n));
-  return kSuccess;
-}
+Errno fd_pwrite(Impl& w, Call& c) { return positioned_io(w, c, kRightFdWrite, ::pwritev); }
 
 Errno fd_seek(Impl& w, Call& c) {
   int64_t off = static_cast<int64_t>(c.u64(1));
