@@ -121,16 +121,8 @@ struct StoreTotals {
   uint64_t max_memory_bytes = 0;
 };
 
-struct TableInst {
-  TableType type;
-  std::vector<Ref> elems;
-  StoreTotals* totals = nullptr;  // the owning store's
-  // Grows by `delta` elements set to `init`: the old size, or -1 on failure.
-  int64_t grow(uint64_t delta, Ref init, uint64_t limit);
-};
-
-// The bytes of a linear memory (spec: meminst.data). They cost nothing until
-// touched: the memory reserves address space for the most it may ever hold
+// The bytes of a linear memory (spec: meminst.data), and the storage of a
+// table's elements (TableElems below). They cost nothing until touched: the memory reserves address space for the most it may ever hold
 // (its maximum, within the store's limits), inaccessible, and makes the first
 // size() bytes readable and writable. The system supplies those pages
 // zero-filled on first access, so a memory the module declares but never
@@ -141,9 +133,8 @@ struct TableInst {
 // of reading a neighbour's bytes.
 class MemoryBytes {
  public:
-  // Reserves `capacity` bytes, the first `size` usable; both are multiples
-  // of kPageSize, size <= capacity. Throws std::bad_alloc if the system
-  // refuses.
+  // Reserves `capacity` bytes, the first `size` usable (size <= capacity).
+  // Throws std::bad_alloc if the system refuses.
   MemoryBytes(uint64_t size, uint64_t capacity);
   ~MemoryBytes();
   MemoryBytes(const MemoryBytes&) = delete;
@@ -166,6 +157,40 @@ class MemoryBytes {
   uint8_t* base_;
   uint64_t size_;
   uint64_t capacity_;
+  uint64_t accessible_;  // size_ rounded up to the system's page size
+};
+
+// A table's elements (spec: tableinst.elem). A new element is null, which is
+// the all-zero cell, so the elements live in MemoryBytes: a table of ten
+// million elements costs nothing until they are set.
+class TableElems {
+ public:
+  TableElems(uint64_t size, uint64_t capacity) : bytes_(size * sizeof(Ref), capacity * sizeof(Ref)) {}
+
+  Ref* data() { return reinterpret_cast<Ref*>(bytes_.data()); }
+  const Ref* data() const { return reinterpret_cast<const Ref*>(bytes_.data()); }
+  uint64_t size() const { return bytes_.size() / sizeof(Ref); }
+  Ref& operator[](uint64_t i) { return data()[i]; }
+  Ref operator[](uint64_t i) const { return data()[i]; }
+  Ref* begin() { return data(); }
+  Ref* end() { return data() + size(); }
+  // Makes the elements up to `n` usable, the new ones null: false, changing
+  // nothing, past the capacity or if the system refuses.
+  bool grow_to(uint64_t n) { return bytes_.grow_to(n * sizeof(Ref)); }
+
+ private:
+  MemoryBytes bytes_;
+};
+
+struct TableInst {
+  TableInst(TableType t, uint64_t capacity, StoreTotals* store_totals)
+      : type(t), elems(t.limits.min, capacity), totals(store_totals) {}
+
+  TableType type;
+  TableElems elems;
+  StoreTotals* totals = nullptr;  // the owning store's
+  // Grows by `delta` elements set to `init`: the old size, or -1 on failure.
+  int64_t grow(uint64_t delta, Ref init, uint64_t limit);
 };
 
 struct MemoryInst {

@@ -2,6 +2,7 @@
 // objects (spec 4.5.3 "Allocation", 4.5.3.8 "Growing tables", 4.5.3.9
 // "Growing memories"), plus export lookup on module instances.
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <new>
@@ -24,13 +25,17 @@ FuncInst* Store::make_host_func(FuncType type, HostFunc fn, std::string name) {
 }
 
 // A new table holds `min` elements, all set to `init` (null by default).
+// Like a memory, it reserves room for the most it can ever hold: its declared
+// maximum, the per-table limit, the index space and what the store's total
+// leaves, whichever is least.
 TableInst* Store::make_table(TableType type, Ref init) {
   const uint64_t n = type.limits.min;
-  if (n > totals_.max_table_elems - totals_.table_elems) throw std::bad_alloc();
-  auto t = std::make_unique<TableInst>();
-  t->type = type;
-  t->elems.assign(n, init);
-  t->totals = &totals_;
+  uint64_t max_elems = std::min<uint64_t>(config_.max_table_elems, 0xFFFFFFFFull);
+  if (type.limits.max) max_elems = std::min(max_elems, *type.limits.max);
+  max_elems = std::min(max_elems, totals_.max_table_elems - totals_.table_elems);
+  if (n > max_elems) throw std::bad_alloc();
+  auto t = std::make_unique<TableInst>(type, max_elems, &totals_);
+  if (init != 0) std::fill(t->elems.begin(), t->elems.end(), init);  // null needs no writing
   tables_.push_back(std::move(t));
   totals_.table_elems += n;
   return tables_.back().get();
@@ -71,11 +76,8 @@ int64_t TableInst::grow(uint64_t delta, Ref init, uint64_t limit) {
   if (type.limits.max) max = std::min(max, *type.limits.max);
   if (delta > max || old_size > max - delta) return -1;  // old + delta > max, without overflow
   if (totals && delta > totals->max_table_elems - totals->table_elems) return -1;
-  try {
-    elems.resize(old_size + delta, init);
-  } catch (const std::bad_alloc&) {
-    return -1;
-  }
+  if (!elems.grow_to(old_size + delta)) return -1;  // past the reservation, or no memory left
+  if (init != 0) std::fill(elems.begin() + old_size, elems.end(), init);
   if (totals) totals->table_elems += delta;
   return static_cast<int64_t>(old_size);
 }
@@ -104,7 +106,8 @@ namespace {
 constexpr uint64_t kGuardBytes = kPageSize;
 }  // namespace
 
-MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity) : size_(0), capacity_(capacity) {
+MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity)
+    : size_(0), capacity_(capacity), accessible_(0) {
   void* p = mmap(nullptr, capacity + kGuardBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
@@ -117,10 +120,18 @@ MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity) : size_(0), capacity_
 
 MemoryBytes::~MemoryBytes() { munmap(base_, capacity_ + kGuardBytes); }
 
+// mprotect works on whole system pages: a memory's sizes are multiples of
+// them (64 KiB), a table's need not be, so what is accessible is the size
+// rounded up to a system page (the bytes past size() but in that page are
+// still zero when a later grow hands them out).
 bool MemoryBytes::grow_to(uint64_t size) {
   if (size < size_ || size > capacity_) return false;
-  if (size > size_ && mprotect(base_ + size_, size - size_, PROT_READ | PROT_WRITE) != 0)
+  static const uint64_t system_page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t accessible = (size + system_page - 1) / system_page * system_page;
+  if (accessible > accessible_ &&
+      mprotect(base_ + accessible_, accessible - accessible_, PROT_READ | PROT_WRITE) != 0)
     return false;
+  accessible_ = std::max(accessible_, accessible);
   size_ = size;
   return true;
 }

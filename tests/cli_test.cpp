@@ -425,6 +425,17 @@ TEST(Cli, MemoryIsCommittedWhenTouched) {
                2, "out of bounds memory access");
 }
 
+TEST(Cli, TableIsCommittedWhenSet) {
+  // Almost ten million elements (the default limit), a few of them set:
+  // a few pages resident, not 80 MB.
+  const std::vector<std::string> f = {"run", fixture("regress_table_commit.wasm"), "--invoke", "f"};
+  expect_output(run(f), "7\n");
+  expect_small_rss(f);
+  const std::vector<std::string> grow = {"run", fixture("regress_table_commit.wasm"), "--invoke", "grow"};
+  expect_output(run(grow), "10000000\n");  // 9999993 elements + 7
+  expect_small_rss(grow);
+}
+
 TEST(Cli, RecursionEndsInATrap) {
   const std::string m = fixture("regress_recursion.wasm");
   expect_output(run({"run", m, "--invoke", "depth", "1000"}), "1000\n");
