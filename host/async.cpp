@@ -613,14 +613,22 @@ void AsyncRuntime::await_slot(AsyncCall& call, Handle h, bool resume) {
   }
 }
 
-// Form 3: the slot settled, resume the suspended Thread.
-void AsyncRuntime::deliver_resume(AsyncCall& call, Handle h) {
+// The settlement of the slot `call` awaited, which stops awaiting it; if
+// the table refuses (the protocol was broken), the call fails instead.
+std::optional<Settlement> AsyncRuntime::take_awaited(AsyncCall& call, Handle h) {
   call.awaiting_ = AsyncCall::kNotAwaiting;
   auto taken = slots_.take(h);
   if (!taken) {
     finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, taken.error().message);
-    return;
+    return std::nullopt;
   }
+  return std::move(*taken);
+}
+
+// Form 3: the slot settled, resume the suspended Thread.
+void AsyncRuntime::deliver_resume(AsyncCall& call, Handle h) {
+  std::optional<Settlement> taken = take_awaited(call, h);
+  if (!taken) return;
   const Settlement& st = *taken;
   if (st.state == SlotState::Resolved) {
     free_slot(h);
@@ -644,12 +652,8 @@ void AsyncRuntime::deliver_resume(AsyncCall& call, Handle h) {
 
 // Forms 1 and 2: the slot settled, call the callback (or callback_error).
 void AsyncRuntime::deliver_callback(AsyncCall& call, Handle h) {
-  call.awaiting_ = AsyncCall::kNotAwaiting;
-  auto taken = slots_.take(h);
-  if (!taken) {
-    finish(call, AsyncCall::State::Failed, AsyncCall::Failure::Error, taken.error().message);
-    return;
-  }
+  std::optional<Settlement> taken = take_awaited(call, h);
+  if (!taken) return;
   const Settlement& st = *taken;
   std::string why = st.state == SlotState::Resolved ? std::string() : rejection_text(h, st);
   free_slot(h);

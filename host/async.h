@@ -382,6 +382,7 @@ class AsyncRuntime {
   void step(AsyncCall& call, ExecState s);  // after invoke/resume
   void main_returned(AsyncCall& call);
   void await_slot(AsyncCall& call, Handle h, bool resume);
+  std::optional<Settlement> take_awaited(AsyncCall& call, Handle h);
   void deliver_resume(AsyncCall& call, Handle h);
   void deliver_callback(AsyncCall& call, Handle h);
   void finish(AsyncCall& call, AsyncCall::State state, AsyncCall::Failure failure,
