@@ -682,6 +682,17 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
     OPERANDS(T, fp[pc->reserved], pc->b);                                            \
     if (expr) JUMP(pc->a);                                                           \
   } NEXT
+// The one bounds check of every load and store: `ea` (the address plus the
+// static offset) is computed in 64 bits, so it cannot wrap, and all
+// `sizeof(T)` bytes must lie below `size`. READ_MEMORY declares `v` holding
+// the bytes; WRITE_MEMORY stores `v`'s.
+#define READ_MEMORY(T, base, size, ea, v)                                       \
+  if ((ea) + sizeof(T) > (size)) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+  T v;                                                                          \
+  std::memcpy(&v, (base) + (ea), sizeof(T))
+#define WRITE_MEMORY(T, base, size, ea, v)                                      \
+  if ((ea) + sizeof(T) > (size)) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
+  std::memcpy((base) + (ea), &(v), sizeof(T))
 #define FUSED_LOAD(name, T, R)                                                  \
   CASE(name##_l) {                                                              \
     const uint64_t ea = uint64_t{from_cell<u32>(fp[pc->a])} + pc->b;            \
@@ -693,9 +704,7 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
     LOAD_AT(T, R, ea);                                                          \
   } NEXT
 #define LOAD_AT(T, R, ea)                                                       \
-  if ((ea) + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
-  T v_;                                                                         \
-  std::memcpy(&v_, mem + (ea), sizeof(T));                                      \
+  READ_MEMORY(T, mem, mem_size, ea, v_);                                        \
   *sp++ = to_cell(static_cast<R>(v_))
 #define FUSED_STORE(name, T, V, t)                                              \
   CASE(name##_sl) STORE_FROM(T, V, fp[pc->b]);                                  \
@@ -704,8 +713,7 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
   {                                                                             \
     const T v_ = static_cast<T>(from_cell<V>(value));                           \
     const uint64_t ea = uint64_t{from_cell<u32>(*--sp)} + pc->a;                \
-    if (ea + sizeof(T) > mem_size) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
-    std::memcpy(mem + ea, &v_, sizeof(T));                                      \
+    WRITE_MEMORY(T, mem, mem_size, ea, v_);                                     \
   }                                                                             \
   NEXT
 
@@ -735,9 +743,7 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
   {                                                                      \
     ACCESS_MEMORY(base_, size_);                                         \
     const uint64_t ea = uint64_t{from_cell<u32>(sp[-1])} + pc->b;        \
-    if (ea + sizeof(T) > size_) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
-    T v_;                                                                \
-    std::memcpy(&v_, base_ + ea, sizeof(T));                             \
+    READ_MEMORY(T, base_, size_, ea, v_);                                \
     sp[-1] = to_cell(static_cast<R>(v_));                                \
   }                                                                      \
   NEXT
@@ -749,8 +755,7 @@ Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> ar
     const T v_ = static_cast<T>(from_cell<V>(sp[-1]));                   \
     const uint64_t ea = uint64_t{from_cell<u32>(sp[-2])} + pc->b;        \
     sp -= 2;                                                             \
-    if (ea + sizeof(T) > size_) [[unlikely]] TRAP(TrapKind::MemoryOutOfBounds); \
-    std::memcpy(base_ + ea, &v_, sizeof(T));                             \
+    WRITE_MEMORY(T, base_, size_, ea, v_);                               \
   }                                                                      \
   NEXT
 
@@ -1412,6 +1417,8 @@ finished:
 #undef ACCESS_MEMORY
 #undef LOAD
 #undef STORE
+#undef READ_MEMORY
+#undef WRITE_MEMORY
 #undef RELOAD_MEMORY
 #undef ENTER_INSTANCE
 #undef SIMD_none
