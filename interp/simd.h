@@ -3,7 +3,10 @@
 //
 // One pure function per instruction of interp/opcodes_simd.def, named like
 // its enumerator (i8x16_add, f32x4_pmin, v128_load8x8_s, ...), so that an
-// X-macro can dispatch to them mechanically. The calling convention:
+// X-macro can dispatch to them mechanically. A family of instructions that
+// several shapes share (add, eq, extend_low_..._s, ...) is defined once, by
+// a macro that takes the shape's name and lane types: look for `##_add`. The
+// calling convention:
 //
 //   * operands in stack order (the first pushed is the first parameter),
 //     then the immediates;
@@ -95,29 +98,39 @@ constexpr V128 from_lanes(Ls... xs) {
 // Building blocks. Every lanewise instruction is one of these shapes.
 namespace detail {
 
-template <class L, class Fn>
-constexpr V128 map(V128 a, Fn f) {
+// The one loop of this file. Every instruction that computes its result lane
+// by lane does it the same way: lane i of the result, of type R, is some
+// function of i (of lane i of the operands, mostly, but also of lanes 2i and
+// 2i+1, or of lane i of the high half). So the instructions give only that
+// function, as a lambda, and this loop does the rest. The first N lanes are
+// computed; the others stay zero (the _zero conversions fill two lanes of
+// four). The lambda is inlined and the loop has a constant trip count, so
+// an optimising compiler emits the same straight-line code as for a loop
+// written out in each instruction.
+template <class R, unsigned N = kLanes<R>, class Fn>
+constexpr V128 make_lanes(Fn f) {
+  static_assert(N <= kLanes<R>);
   V128 r;
-  for (unsigned i = 0; i < kLanes<L>; ++i) set_lane<L>(r, i, static_cast<L>(f(lane<L>(a, i))));
+  for (unsigned i = 0; i < N; ++i) set_lane<R>(r, i, static_cast<R>(f(i)));
   return r;
 }
 
+// The commonest shapes: lane i of the result is f of lane i of each operand.
+template <class L, class Fn>
+constexpr V128 map(V128 a, Fn f) {
+  return make_lanes<L>([&](unsigned i) { return f(lane<L>(a, i)); });
+}
 template <class L, class Fn>
 constexpr V128 map(V128 a, V128 b, Fn f) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<L>; ++i)
-    set_lane<L>(r, i, static_cast<L>(f(lane<L>(a, i), lane<L>(b, i))));
-  return r;
+  return make_lanes<L>([&](unsigned i) { return f(lane<L>(a, i), lane<L>(b, i)); });
 }
 
 // Comparisons produce a mask: all ones in a lane where the relation holds,
 // all zeros elsewhere (so the result can feed v128.bitselect directly).
 template <class L, class Pred>
 constexpr V128 compare(V128 a, V128 b, Pred p) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<L>; ++i)
-    set_lane<Bits<L>>(r, i, p(lane<L>(a, i), lane<L>(b, i)) ? static_cast<Bits<L>>(~Bits<L>{0}) : 0);
-  return r;
+  constexpr Bits<L> kTrue = static_cast<Bits<L>>(~Bits<L>{0});
+  return make_lanes<Bits<L>>([&](unsigned i) { return p(lane<L>(a, i), lane<L>(b, i)) ? kTrue : 0; });
 }
 
 // --- integer lanes -----------------------------------------------------------
@@ -203,45 +216,32 @@ template <class S> constexpr uint32_t bitmask(V128 a) {
 // the range of the narrower type To (signed or unsigned). Note that _u
 // narrowing still reads its inputs as signed: -1 becomes 0, not 255.
 template <class From, class To> constexpr V128 narrow(V128 a, V128 b) {
-  V128 r;
   constexpr unsigned n = kLanes<From>;
-  for (unsigned i = 0; i < n; ++i) {
-    set_lane<To>(r, i, saturate<To>(lane<From>(a, i)));
-    set_lane<To>(r, n + i, saturate<To>(lane<From>(b, i)));
-  }
-  return r;
+  return make_lanes<To>([&](unsigned i) { return saturate<To>(i < n ? lane<From>(a, i) : lane<From>(b, i - n)); });
 }
 
 // Extension: the low or high half of the lanes, sign- or zero-extended
 // (the signedness is that of From) to twice their width.
 template <class From, class To> constexpr V128 extend(V128 a, bool high) {
-  V128 r;
   const unsigned base = high ? kLanes<To> : 0;
-  for (unsigned i = 0; i < kLanes<To>; ++i) set_lane<To>(r, i, static_cast<To>(lane<From>(a, base + i)));
-  return r;
+  return make_lanes<To>([&](unsigned i) { return lane<From>(a, base + i); });
 }
 
 // Extended multiplication: extend the low or high halves of both operands,
 // then multiply in the wide type, where the product always fits: -128 * -128
 // = 2^14 fits i16, 255 * 255 = 65025 fits u16, -32768 * -32768 = 2^30 fits
-// i32. (The product is formed in int64_t, so this is not used for u32 x u32,
-// whose product can exceed INT64_MAX: see i64x2_extmul_*_u.)
+// i32. The product is formed in 64 bits, signed or unsigned like From: the
+// product of two u32 can exceed INT64_MAX (signed overflow is UB), but not
+// UINT64_MAX.
 template <class From, class To> constexpr V128 extmul(V128 a, V128 b, bool high) {
-  V128 r;
+  using Wide = std::conditional_t<std::is_signed_v<From>, int64_t, uint64_t>;
   const unsigned base = high ? kLanes<To> : 0;
-  for (unsigned i = 0; i < kLanes<To>; ++i) {
-    const int64_t x = lane<From>(a, base + i), y = lane<From>(b, base + i);
-    set_lane<To>(r, i, static_cast<To>(x * y));
-  }
-  return r;
+  return make_lanes<To>([&](unsigned i) { return Wide{lane<From>(a, base + i)} * lane<From>(b, base + i); });
 }
 
 // Pairwise widening add: lane i of the result is a[2i] + a[2i+1], extended.
 template <class From, class To> constexpr V128 extadd_pairwise(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<To>; ++i)
-    set_lane<To>(r, i, static_cast<To>(int64_t{lane<From>(a, 2 * i)} + lane<From>(a, 2 * i + 1)));
-  return r;
+  return make_lanes<To>([&](unsigned i) { return int64_t{lane<From>(a, 2 * i)} + lane<From>(a, 2 * i + 1); });
 }
 
 // --- float lanes ---------------------------------------------------------------
@@ -261,15 +261,10 @@ template <class F> constexpr Bits<F> canon(F x) {
 
 // Lanewise float operation whose NaN results are canonicalised.
 template <class F, class Fn> constexpr V128 fmap(V128 a, Fn f) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<F>; ++i) set_lane<Bits<F>>(r, i, canon<F>(f(lane<F>(a, i))));
-  return r;
+  return make_lanes<Bits<F>>([&](unsigned i) { return canon<F>(f(lane<F>(a, i))); });
 }
 template <class F, class Fn> constexpr V128 fmap(V128 a, V128 b, Fn f) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<F>; ++i)
-    set_lane<Bits<F>>(r, i, canon<F>(f(lane<F>(a, i), lane<F>(b, i))));
-  return r;
+  return make_lanes<Bits<F>>([&](unsigned i) { return canon<F>(f(lane<F>(a, i), lane<F>(b, i))); });
 }
 
 // min/max as f32.min/f32.max: NaN if either operand is NaN, and -0 < +0
@@ -292,16 +287,12 @@ template <class F> constexpr F fmax(F x, F y) {
 // payload and all. So no canonicalisation here, and we select bits rather than
 // returning a float, to move the chosen operand untouched.
 template <class F> constexpr V128 pmin(V128 a, V128 b) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<F>; ++i)
-    set_lane<Bits<F>>(r, i, lane<F>(b, i) < lane<F>(a, i) ? lane<Bits<F>>(b, i) : lane<Bits<F>>(a, i));
-  return r;
+  return make_lanes<Bits<F>>(
+      [&](unsigned i) { return lane<F>(b, i) < lane<F>(a, i) ? lane<Bits<F>>(b, i) : lane<Bits<F>>(a, i); });
 }
 template <class F> constexpr V128 pmax(V128 a, V128 b) {
-  V128 r;
-  for (unsigned i = 0; i < kLanes<F>; ++i)
-    set_lane<Bits<F>>(r, i, lane<F>(a, i) < lane<F>(b, i) ? lane<Bits<F>>(b, i) : lane<Bits<F>>(a, i));
-  return r;
+  return make_lanes<Bits<F>>(
+      [&](unsigned i) { return lane<F>(a, i) < lane<F>(b, i) ? lane<Bits<F>>(b, i) : lane<Bits<F>>(a, i); });
 }
 
 // abs and neg only touch the sign bit, also of NaNs: they are bit operations,
@@ -342,6 +333,14 @@ template <class I, class F> constexpr I trunc_sat(F x) {
   return static_cast<I>(t);
 }
 
+// Conversion between shapes: lane i of the result, of type To, is f of lane i
+// of a, read as From. Only the first N lanes are converted (when the shapes'
+// lane counts differ, those that both have); the others are zero.
+template <class From, class To, unsigned N = kLanes<To>, class Fn>
+constexpr V128 convert(V128 a, Fn f) {
+  return make_lanes<To, N>([&](unsigned i) { return f(lane<From>(a, i)); });
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------
@@ -356,7 +355,7 @@ inline void write_le(uint8_t* p, uint64_t v, unsigned n) {
 }
 
 // ---------------------------------------------------------------------------
-// The instructions, in the order of opcodes_simd.def.
+// The instructions, grouped by kind in about the order of opcodes_simd.def.
 
 // --- memory: loads and stores ---
 inline V128 v128_load(const uint8_t* p) { return {read_le(p, 8), read_le(p + 8, 8)}; }
@@ -386,27 +385,23 @@ inline V128 v128_const(V128 imm) { return imm; }
 // The validator has checked every index < 32; the & 31 only keeps this
 // function memory-safe if handed an unchecked one.
 inline V128 i8x16_shuffle(V128 a, V128 b, V128 lanes) {
-  V128 r;
-  for (unsigned i = 0; i < 16; ++i) {
+  return detail::make_lanes<uint8_t>([&](unsigned i) {
     const unsigned k = lane<uint8_t>(lanes, i) & 31;
-    set_lane<uint8_t>(r, i, k < 16 ? lane<uint8_t>(a, k) : lane<uint8_t>(b, k - 16));
-  }
-  return r;
+    return k < 16 ? lane<uint8_t>(a, k) : lane<uint8_t>(b, k - 16);
+  });
 }
 // Like shuffle, but the indices are a run-time operand, and any index >= 16
 // (including those >= 128, not taken modulo anything) selects 0.
 inline V128 i8x16_swizzle(V128 a, V128 s) {
-  V128 r;
-  for (unsigned i = 0; i < 16; ++i) {
+  return detail::make_lanes<uint8_t>([&](unsigned i) {
     const unsigned k = lane<uint8_t>(s, i);
-    set_lane<uint8_t>(r, i, k < 16 ? lane<uint8_t>(a, k) : uint8_t{0});
-  }
-  return r;
+    return k < 16 ? lane<uint8_t>(a, k) : uint8_t{0};
+  });
 }
 
 // --- splat: the scalar in every lane (i8 and i16 take the low bits of an i32) ---
-inline V128 i8x16_splat(uint32_t x) { return detail::map<uint8_t>(V128{}, [x](uint8_t) { return static_cast<uint8_t>(x); }); }
-inline V128 i16x8_splat(uint32_t x) { return detail::map<uint16_t>(V128{}, [x](uint16_t) { return static_cast<uint16_t>(x); }); }
+inline V128 i8x16_splat(uint32_t x) { return detail::make_lanes<uint8_t>([x](unsigned) { return x; }); }
+inline V128 i16x8_splat(uint32_t x) { return detail::make_lanes<uint16_t>([x](unsigned) { return x; }); }
 inline V128 i32x4_splat(uint32_t x) { return {x | uint64_t{x} << 32, x | uint64_t{x} << 32}; }
 inline V128 i64x2_splat(uint64_t x) { return {x, x}; }
 inline V128 f32x4_splat(uint32_t bits) { return i32x4_splat(bits); }
@@ -431,39 +426,37 @@ inline uint64_t f64x2_extract_lane(V128 v, unsigned l) { return lane<uint64_t>(v
 inline V128 f64x2_replace_lane(V128 v, uint64_t bits, unsigned l) { set_lane<uint64_t>(v, l & 1, bits); return v; }
 
 // --- comparisons ---
-#define WASMSLOT_SIMD_ICMP(shape, S, U)                                                                  \
-  inline V128 shape##_eq(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x == y; }); } \
-  inline V128 shape##_ne(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x != y; }); } \
-  inline V128 shape##_lt_s(V128 a, V128 b) { return detail::compare<S>(a, b, [](S x, S y) { return x < y; }); } \
-  inline V128 shape##_gt_s(V128 a, V128 b) { return detail::compare<S>(a, b, [](S x, S y) { return x > y; }); } \
-  inline V128 shape##_le_s(V128 a, V128 b) { return detail::compare<S>(a, b, [](S x, S y) { return x <= y; }); } \
-  inline V128 shape##_ge_s(V128 a, V128 b) { return detail::compare<S>(a, b, [](S x, S y) { return x >= y; }); }
-#define WASMSLOT_SIMD_ICMP_U(shape, U)                                                                   \
-  inline V128 shape##_lt_u(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x < y; }); } \
-  inline V128 shape##_gt_u(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x > y; }); } \
-  inline V128 shape##_le_u(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x <= y; }); } \
-  inline V128 shape##_ge_u(V128 a, V128 b) { return detail::compare<U>(a, b, [](U x, U y) { return x >= y; }); }
-// Float comparisons are IEEE's: every relation with a NaN is false, except
-// ne, which is true; -0 == +0.
-#define WASMSLOT_SIMD_FCMP(shape, F)                                                                     \
-  inline V128 shape##_eq(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x == y; }); } \
-  inline V128 shape##_ne(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x != y; }); } \
-  inline V128 shape##_lt(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x < y; }); } \
-  inline V128 shape##_gt(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x > y; }); } \
-  inline V128 shape##_le(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x <= y; }); } \
-  inline V128 shape##_ge(V128 a, V128 b) { return detail::compare<F>(a, b, [](F x, F y) { return x >= y; }); }
-WASMSLOT_SIMD_ICMP(i8x16, int8_t, uint8_t)
-WASMSLOT_SIMD_ICMP_U(i8x16, uint8_t)
-WASMSLOT_SIMD_ICMP(i16x8, int16_t, uint16_t)
-WASMSLOT_SIMD_ICMP_U(i16x8, uint16_t)
-WASMSLOT_SIMD_ICMP(i32x4, int32_t, uint32_t)
-WASMSLOT_SIMD_ICMP_U(i32x4, uint32_t)
-WASMSLOT_SIMD_FCMP(f32x4, float)
-WASMSLOT_SIMD_FCMP(f64x2, double)
-WASMSLOT_SIMD_ICMP(i64x2, int64_t, uint64_t)  // i64x2 has no unsigned relations
-#undef WASMSLOT_SIMD_ICMP
-#undef WASMSLOT_SIMD_ICMP_U
-#undef WASMSLOT_SIMD_FCMP
+// Each shape has eq and ne, and the four orderings, once or twice: the
+// integer shapes name them by the signedness they read the lanes with
+// (i8x16_lt_s, i8x16_lt_u), the float shapes have only one (f32x4_lt). T is
+// the type the lanes are compared as: for the floats the float type, not its
+// bits, since the comparisons are IEEE's: every relation with a NaN is false,
+// except ne, which is true; -0 == +0.
+#define WASMSLOT_SIMD_EQ(shape, T)                                                                             \
+  inline V128 shape##_eq(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x == y; }); } \
+  inline V128 shape##_ne(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x != y; }); }
+#define WASMSLOT_SIMD_ORDER(shape, suffix, T)                                                                          \
+  inline V128 shape##_lt##suffix(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x < y; }); }  \
+  inline V128 shape##_gt##suffix(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x > y; }); }  \
+  inline V128 shape##_le##suffix(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x <= y; }); } \
+  inline V128 shape##_ge##suffix(V128 a, V128 b) { return detail::compare<T>(a, b, [](T x, T y) { return x >= y; }); }
+WASMSLOT_SIMD_EQ(i8x16, uint8_t)
+WASMSLOT_SIMD_ORDER(i8x16, _s, int8_t)
+WASMSLOT_SIMD_ORDER(i8x16, _u, uint8_t)
+WASMSLOT_SIMD_EQ(i16x8, uint16_t)
+WASMSLOT_SIMD_ORDER(i16x8, _s, int16_t)
+WASMSLOT_SIMD_ORDER(i16x8, _u, uint16_t)
+WASMSLOT_SIMD_EQ(i32x4, uint32_t)
+WASMSLOT_SIMD_ORDER(i32x4, _s, int32_t)
+WASMSLOT_SIMD_ORDER(i32x4, _u, uint32_t)
+WASMSLOT_SIMD_EQ(i64x2, uint64_t)
+WASMSLOT_SIMD_ORDER(i64x2, _s, int64_t)  // i64x2 has no unsigned orderings
+WASMSLOT_SIMD_EQ(f32x4, float)
+WASMSLOT_SIMD_ORDER(f32x4, , float)
+WASMSLOT_SIMD_EQ(f64x2, double)
+WASMSLOT_SIMD_ORDER(f64x2, , double)
+#undef WASMSLOT_SIMD_EQ
+#undef WASMSLOT_SIMD_ORDER
 
 // --- bitwise ---
 inline V128 v128_not(V128 a) { return {~a.lo, ~a.hi}; }
@@ -493,59 +486,87 @@ inline V128 v128_load64_zero(const uint8_t* p) { return {read_le(p, 8), 0}; }
 // demote: the two f64 lanes, rounded to f32, into lanes 0 and 1; lanes 2 and
 // 3 are zero. promote_low: f32 lanes 0 and 1 widened (exactly) to f64.
 inline V128 f32x4_demote_f64x2_zero(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<uint32_t>(r, i, detail::canon<float>(static_cast<float>(lane<double>(a, i))));
-  return r;
+  return detail::convert<double, uint32_t, 2>(a, [](double x) { return detail::canon<float>(static_cast<float>(x)); });
 }
 inline V128 f64x2_promote_low_f32x4(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<uint64_t>(r, i, detail::canon<double>(static_cast<double>(lane<float>(a, i))));
-  return r;
+  return detail::convert<float, uint64_t>(a, [](float x) { return detail::canon<double>(static_cast<double>(x)); });
 }
 
-// --- i8x16 ---
-inline V128 i8x16_abs(V128 a) { return detail::abs<int8_t>(a); }
-inline V128 i8x16_neg(V128 a) { return detail::neg<uint8_t>(a); }
+// --- integer lanes ---
+// The spec defines most integer instructions once, for every shape that has
+// them (spec 4.4.3: ishape.abs, ishape.add, ...), and so do these macros,
+// like the comparisons above: `shape` is the prefix of the names (i16x8), S
+// and U are its signed and unsigned lane types. Instructions that wrap work
+// on U (see detail::add); the comment before each macro says which shapes
+// have its instructions.
+
+// All four integer shapes.
+#define WASMSLOT_SIMD_IOPS(shape, S, U)                                            \
+  inline V128 shape##_abs(V128 a) { return detail::abs<S>(a); }                    \
+  inline V128 shape##_neg(V128 a) { return detail::neg<U>(a); }                    \
+  inline uint32_t shape##_all_true(V128 a) { return detail::all_true<U>(a); }      \
+  inline uint32_t shape##_bitmask(V128 a) { return detail::bitmask<S>(a); }        \
+  inline V128 shape##_shl(V128 a, uint32_t n) { return detail::shl<U>(a, n); }     \
+  inline V128 shape##_shr_s(V128 a, uint32_t n) { return detail::shr_s<S>(a, n); } \
+  inline V128 shape##_shr_u(V128 a, uint32_t n) { return detail::shr_u<U>(a, n); } \
+  inline V128 shape##_add(V128 a, V128 b) { return detail::add<U>(a, b); }         \
+  inline V128 shape##_sub(V128 a, V128 b) { return detail::sub<U>(a, b); }
+// i8x16, i16x8, i32x4: i64x2 has no min and max.
+#define WASMSLOT_SIMD_IMINMAX(shape, S, U)                                   \
+  inline V128 shape##_min_s(V128 a, V128 b) { return detail::min<S>(a, b); } \
+  inline V128 shape##_min_u(V128 a, V128 b) { return detail::min<U>(a, b); } \
+  inline V128 shape##_max_s(V128 a, V128 b) { return detail::max<S>(a, b); } \
+  inline V128 shape##_max_u(V128 a, V128 b) { return detail::max<U>(a, b); }
+// i8x16 and i16x8: the saturating add and sub, and the rounding average.
+#define WASMSLOT_SIMD_ISAT(shape, S, U)                                              \
+  inline V128 shape##_add_sat_s(V128 a, V128 b) { return detail::add_sat<S>(a, b); } \
+  inline V128 shape##_add_sat_u(V128 a, V128 b) { return detail::add_sat<U>(a, b); } \
+  inline V128 shape##_sub_sat_s(V128 a, V128 b) { return detail::sub_sat<S>(a, b); } \
+  inline V128 shape##_sub_sat_u(V128 a, V128 b) { return detail::sub_sat<U>(a, b); } \
+  inline V128 shape##_avgr_u(V128 a, V128 b) { return detail::avgr_u<U>(a, b); }
+// i16x8, i32x4, i64x2: mul (i8x16 has none), and the widening instructions,
+// which read the low or high half of the shape `half` of half their width
+// (HS and HU its lane types): extension, and multiplication of the extended
+// lanes.
+#define WASMSLOT_SIMD_IWIDEN(shape, half, S, U, HS, HU)                                                    \
+  inline V128 shape##_mul(V128 a, V128 b) { return detail::mul<U>(a, b); }                                 \
+  inline V128 shape##_extend_low_##half##_s(V128 a) { return detail::extend<HS, S>(a, false); }            \
+  inline V128 shape##_extend_high_##half##_s(V128 a) { return detail::extend<HS, S>(a, true); }            \
+  inline V128 shape##_extend_low_##half##_u(V128 a) { return detail::extend<HU, U>(a, false); }            \
+  inline V128 shape##_extend_high_##half##_u(V128 a) { return detail::extend<HU, U>(a, true); }            \
+  inline V128 shape##_extmul_low_##half##_s(V128 a, V128 b) { return detail::extmul<HS, S>(a, b, false); } \
+  inline V128 shape##_extmul_high_##half##_s(V128 a, V128 b) { return detail::extmul<HS, S>(a, b, true); } \
+  inline V128 shape##_extmul_low_##half##_u(V128 a, V128 b) { return detail::extmul<HU, U>(a, b, false); } \
+  inline V128 shape##_extmul_high_##half##_u(V128 a, V128 b) { return detail::extmul<HU, U>(a, b, true); }
+WASMSLOT_SIMD_IOPS(i8x16, int8_t, uint8_t)
+WASMSLOT_SIMD_IOPS(i16x8, int16_t, uint16_t)
+WASMSLOT_SIMD_IOPS(i32x4, int32_t, uint32_t)
+WASMSLOT_SIMD_IOPS(i64x2, int64_t, uint64_t)
+WASMSLOT_SIMD_IMINMAX(i8x16, int8_t, uint8_t)
+WASMSLOT_SIMD_IMINMAX(i16x8, int16_t, uint16_t)
+WASMSLOT_SIMD_IMINMAX(i32x4, int32_t, uint32_t)
+WASMSLOT_SIMD_ISAT(i8x16, int8_t, uint8_t)
+WASMSLOT_SIMD_ISAT(i16x8, int16_t, uint16_t)
+WASMSLOT_SIMD_IWIDEN(i16x8, i8x16, int16_t, uint16_t, int8_t, uint8_t)
+WASMSLOT_SIMD_IWIDEN(i32x4, i16x8, int32_t, uint32_t, int16_t, uint16_t)
+WASMSLOT_SIMD_IWIDEN(i64x2, i32x4, int64_t, uint64_t, int32_t, uint32_t)
+#undef WASMSLOT_SIMD_IOPS
+#undef WASMSLOT_SIMD_IMINMAX
+#undef WASMSLOT_SIMD_ISAT
+#undef WASMSLOT_SIMD_IWIDEN
+
+// The integer instructions of one or two shapes.
 inline V128 i8x16_popcnt(V128 a) {
   return detail::map<uint8_t>(a, [](uint8_t x) { return static_cast<uint8_t>(std::popcount(x)); });
 }
-inline uint32_t i8x16_all_true(V128 a) { return detail::all_true<uint8_t>(a); }
-inline uint32_t i8x16_bitmask(V128 a) { return detail::bitmask<int8_t>(a); }
 inline V128 i8x16_narrow_i16x8_s(V128 a, V128 b) { return detail::narrow<int16_t, int8_t>(a, b); }
 inline V128 i8x16_narrow_i16x8_u(V128 a, V128 b) { return detail::narrow<int16_t, uint8_t>(a, b); }
-
-// Float rounding. std::ceil/floor/trunc are exact and independent of the
-// rounding mode; they keep the sign of zero (ceil(-0.5) = -0).
-inline V128 f32x4_ceil(V128 a) { return detail::fmap<float>(a, [](float x) { return std::ceil(x); }); }
-inline V128 f32x4_floor(V128 a) { return detail::fmap<float>(a, [](float x) { return std::floor(x); }); }
-inline V128 f32x4_trunc(V128 a) { return detail::fmap<float>(a, [](float x) { return std::trunc(x); }); }
-inline V128 f32x4_nearest(V128 a) { return detail::fmap<float>(a, [](float x) { return detail::nearest(x); }); }
-
-inline V128 i8x16_shl(V128 a, uint32_t n) { return detail::shl<uint8_t>(a, n); }
-inline V128 i8x16_shr_s(V128 a, uint32_t n) { return detail::shr_s<int8_t>(a, n); }
-inline V128 i8x16_shr_u(V128 a, uint32_t n) { return detail::shr_u<uint8_t>(a, n); }
-inline V128 i8x16_add(V128 a, V128 b) { return detail::add<uint8_t>(a, b); }
-inline V128 i8x16_add_sat_s(V128 a, V128 b) { return detail::add_sat<int8_t>(a, b); }
-inline V128 i8x16_add_sat_u(V128 a, V128 b) { return detail::add_sat<uint8_t>(a, b); }
-inline V128 i8x16_sub(V128 a, V128 b) { return detail::sub<uint8_t>(a, b); }
-inline V128 i8x16_sub_sat_s(V128 a, V128 b) { return detail::sub_sat<int8_t>(a, b); }
-inline V128 i8x16_sub_sat_u(V128 a, V128 b) { return detail::sub_sat<uint8_t>(a, b); }
-inline V128 f64x2_ceil(V128 a) { return detail::fmap<double>(a, [](double x) { return std::ceil(x); }); }
-inline V128 f64x2_floor(V128 a) { return detail::fmap<double>(a, [](double x) { return std::floor(x); }); }
-inline V128 i8x16_min_s(V128 a, V128 b) { return detail::min<int8_t>(a, b); }
-inline V128 i8x16_min_u(V128 a, V128 b) { return detail::min<uint8_t>(a, b); }
-inline V128 i8x16_max_s(V128 a, V128 b) { return detail::max<int8_t>(a, b); }
-inline V128 i8x16_max_u(V128 a, V128 b) { return detail::max<uint8_t>(a, b); }
-inline V128 f64x2_trunc(V128 a) { return detail::fmap<double>(a, [](double x) { return std::trunc(x); }); }
-inline V128 i8x16_avgr_u(V128 a, V128 b) { return detail::avgr_u<uint8_t>(a, b); }
+inline V128 i16x8_narrow_i32x4_s(V128 a, V128 b) { return detail::narrow<int32_t, int16_t>(a, b); }
+inline V128 i16x8_narrow_i32x4_u(V128 a, V128 b) { return detail::narrow<int32_t, uint16_t>(a, b); }
 inline V128 i16x8_extadd_pairwise_i8x16_s(V128 a) { return detail::extadd_pairwise<int8_t, int16_t>(a); }
 inline V128 i16x8_extadd_pairwise_i8x16_u(V128 a) { return detail::extadd_pairwise<uint8_t, uint16_t>(a); }
 inline V128 i32x4_extadd_pairwise_i16x8_s(V128 a) { return detail::extadd_pairwise<int16_t, int32_t>(a); }
 inline V128 i32x4_extadd_pairwise_i16x8_u(V128 a) { return detail::extadd_pairwise<uint16_t, uint32_t>(a); }
-
-// --- i16x8 ---
-inline V128 i16x8_abs(V128 a) { return detail::abs<int16_t>(a); }
-inline V128 i16x8_neg(V128 a) { return detail::neg<uint16_t>(a); }
 // Q15 fixed-point multiply with rounding: (x * y + 2^14) >> 15, saturated.
 // Only -1.0 * -1.0 (0x8000 * 0x8000) overflows: it gives 0x7FFF, not 0x8000.
 inline V128 i16x8_q15mulr_sat_s(V128 a, V128 b) {
@@ -553,169 +574,75 @@ inline V128 i16x8_q15mulr_sat_s(V128 a, V128 b) {
     return detail::saturate<int16_t>((int64_t{x} * y + 0x4000) >> 15);
   });
 }
-inline uint32_t i16x8_all_true(V128 a) { return detail::all_true<uint16_t>(a); }
-inline uint32_t i16x8_bitmask(V128 a) { return detail::bitmask<int16_t>(a); }
-inline V128 i16x8_narrow_i32x4_s(V128 a, V128 b) { return detail::narrow<int32_t, int16_t>(a, b); }
-inline V128 i16x8_narrow_i32x4_u(V128 a, V128 b) { return detail::narrow<int32_t, uint16_t>(a, b); }
-inline V128 i16x8_extend_low_i8x16_s(V128 a) { return detail::extend<int8_t, int16_t>(a, false); }
-inline V128 i16x8_extend_high_i8x16_s(V128 a) { return detail::extend<int8_t, int16_t>(a, true); }
-inline V128 i16x8_extend_low_i8x16_u(V128 a) { return detail::extend<uint8_t, uint16_t>(a, false); }
-inline V128 i16x8_extend_high_i8x16_u(V128 a) { return detail::extend<uint8_t, uint16_t>(a, true); }
-inline V128 i16x8_shl(V128 a, uint32_t n) { return detail::shl<uint16_t>(a, n); }
-inline V128 i16x8_shr_s(V128 a, uint32_t n) { return detail::shr_s<int16_t>(a, n); }
-inline V128 i16x8_shr_u(V128 a, uint32_t n) { return detail::shr_u<uint16_t>(a, n); }
-inline V128 i16x8_add(V128 a, V128 b) { return detail::add<uint16_t>(a, b); }
-inline V128 i16x8_add_sat_s(V128 a, V128 b) { return detail::add_sat<int16_t>(a, b); }
-inline V128 i16x8_add_sat_u(V128 a, V128 b) { return detail::add_sat<uint16_t>(a, b); }
-inline V128 i16x8_sub(V128 a, V128 b) { return detail::sub<uint16_t>(a, b); }
-inline V128 i16x8_sub_sat_s(V128 a, V128 b) { return detail::sub_sat<int16_t>(a, b); }
-inline V128 i16x8_sub_sat_u(V128 a, V128 b) { return detail::sub_sat<uint16_t>(a, b); }
-inline V128 f64x2_nearest(V128 a) { return detail::fmap<double>(a, [](double x) { return detail::nearest(x); }); }
-inline V128 i16x8_mul(V128 a, V128 b) { return detail::mul<uint16_t>(a, b); }
-inline V128 i16x8_min_s(V128 a, V128 b) { return detail::min<int16_t>(a, b); }
-inline V128 i16x8_min_u(V128 a, V128 b) { return detail::min<uint16_t>(a, b); }
-inline V128 i16x8_max_s(V128 a, V128 b) { return detail::max<int16_t>(a, b); }
-inline V128 i16x8_max_u(V128 a, V128 b) { return detail::max<uint16_t>(a, b); }
-inline V128 i16x8_avgr_u(V128 a, V128 b) { return detail::avgr_u<uint16_t>(a, b); }
-inline V128 i16x8_extmul_low_i8x16_s(V128 a, V128 b) { return detail::extmul<int8_t, int16_t>(a, b, false); }
-inline V128 i16x8_extmul_high_i8x16_s(V128 a, V128 b) { return detail::extmul<int8_t, int16_t>(a, b, true); }
-inline V128 i16x8_extmul_low_i8x16_u(V128 a, V128 b) { return detail::extmul<uint8_t, uint16_t>(a, b, false); }
-inline V128 i16x8_extmul_high_i8x16_u(V128 a, V128 b) { return detail::extmul<uint8_t, uint16_t>(a, b, true); }
-
-// --- i32x4 ---
-inline V128 i32x4_abs(V128 a) { return detail::abs<int32_t>(a); }
-inline V128 i32x4_neg(V128 a) { return detail::neg<uint32_t>(a); }
-inline uint32_t i32x4_all_true(V128 a) { return detail::all_true<uint32_t>(a); }
-inline uint32_t i32x4_bitmask(V128 a) { return detail::bitmask<int32_t>(a); }
-inline V128 i32x4_extend_low_i16x8_s(V128 a) { return detail::extend<int16_t, int32_t>(a, false); }
-inline V128 i32x4_extend_high_i16x8_s(V128 a) { return detail::extend<int16_t, int32_t>(a, true); }
-inline V128 i32x4_extend_low_i16x8_u(V128 a) { return detail::extend<uint16_t, uint32_t>(a, false); }
-inline V128 i32x4_extend_high_i16x8_u(V128 a) { return detail::extend<uint16_t, uint32_t>(a, true); }
-inline V128 i32x4_shl(V128 a, uint32_t n) { return detail::shl<uint32_t>(a, n); }
-inline V128 i32x4_shr_s(V128 a, uint32_t n) { return detail::shr_s<int32_t>(a, n); }
-inline V128 i32x4_shr_u(V128 a, uint32_t n) { return detail::shr_u<uint32_t>(a, n); }
-inline V128 i32x4_add(V128 a, V128 b) { return detail::add<uint32_t>(a, b); }
-inline V128 i32x4_sub(V128 a, V128 b) { return detail::sub<uint32_t>(a, b); }
-inline V128 i32x4_mul(V128 a, V128 b) { return detail::mul<uint32_t>(a, b); }
-inline V128 i32x4_min_s(V128 a, V128 b) { return detail::min<int32_t>(a, b); }
-inline V128 i32x4_min_u(V128 a, V128 b) { return detail::min<uint32_t>(a, b); }
-inline V128 i32x4_max_s(V128 a, V128 b) { return detail::max<int32_t>(a, b); }
-inline V128 i32x4_max_u(V128 a, V128 b) { return detail::max<uint32_t>(a, b); }
 // Dot product: lane i = a[2i]*b[2i] + a[2i+1]*b[2i+1], the signed products
 // summed and wrapped to 32 bits. Only the all -32768 case wraps: 2^30 + 2^30
 // = 2^31 becomes INT32_MIN.
 inline V128 i32x4_dot_i16x8_s(V128 a, V128 b) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) {
-    const int64_t sum = int64_t{lane<int16_t>(a, 2 * i)} * lane<int16_t>(b, 2 * i) +
-                        int64_t{lane<int16_t>(a, 2 * i + 1)} * lane<int16_t>(b, 2 * i + 1);
-    set_lane<uint32_t>(r, i, static_cast<uint32_t>(sum));
-  }
-  return r;
+  return detail::make_lanes<uint32_t>([&](unsigned i) {
+    return int64_t{lane<int16_t>(a, 2 * i)} * lane<int16_t>(b, 2 * i) +
+           int64_t{lane<int16_t>(a, 2 * i + 1)} * lane<int16_t>(b, 2 * i + 1);
+  });
 }
-inline V128 i32x4_extmul_low_i16x8_s(V128 a, V128 b) { return detail::extmul<int16_t, int32_t>(a, b, false); }
-inline V128 i32x4_extmul_high_i16x8_s(V128 a, V128 b) { return detail::extmul<int16_t, int32_t>(a, b, true); }
-inline V128 i32x4_extmul_low_i16x8_u(V128 a, V128 b) { return detail::extmul<uint16_t, uint32_t>(a, b, false); }
-inline V128 i32x4_extmul_high_i16x8_u(V128 a, V128 b) { return detail::extmul<uint16_t, uint32_t>(a, b, true); }
-
-// --- i64x2 ---
-inline V128 i64x2_abs(V128 a) { return detail::abs<int64_t>(a); }
-inline V128 i64x2_neg(V128 a) { return detail::neg<uint64_t>(a); }
-inline uint32_t i64x2_all_true(V128 a) { return detail::all_true<uint64_t>(a); }
-inline uint32_t i64x2_bitmask(V128 a) { return detail::bitmask<int64_t>(a); }
-inline V128 i64x2_extend_low_i32x4_s(V128 a) { return detail::extend<int32_t, int64_t>(a, false); }
-inline V128 i64x2_extend_high_i32x4_s(V128 a) { return detail::extend<int32_t, int64_t>(a, true); }
-inline V128 i64x2_extend_low_i32x4_u(V128 a) { return detail::extend<uint32_t, uint64_t>(a, false); }
-inline V128 i64x2_extend_high_i32x4_u(V128 a) { return detail::extend<uint32_t, uint64_t>(a, true); }
-inline V128 i64x2_shl(V128 a, uint32_t n) { return detail::shl<uint64_t>(a, n); }
-inline V128 i64x2_shr_s(V128 a, uint32_t n) { return detail::shr_s<int64_t>(a, n); }
-inline V128 i64x2_shr_u(V128 a, uint32_t n) { return detail::shr_u<uint64_t>(a, n); }
-inline V128 i64x2_add(V128 a, V128 b) { return detail::add<uint64_t>(a, b); }
-inline V128 i64x2_sub(V128 a, V128 b) { return detail::sub<uint64_t>(a, b); }
-inline V128 i64x2_mul(V128 a, V128 b) { return detail::mul<uint64_t>(a, b); }
 // (i64x2_eq ... i64x2_ge_s are defined with the other comparisons above.)
-// The 32x32 -> 64 bit products: for _u the product of two u32 can exceed
-// INT64_MAX, so it is formed in uint64_t, not in the int64_t of extmul.
-inline V128 i64x2_extmul_low_i32x4_s(V128 a, V128 b) { return detail::extmul<int32_t, int64_t>(a, b, false); }
-inline V128 i64x2_extmul_high_i32x4_s(V128 a, V128 b) { return detail::extmul<int32_t, int64_t>(a, b, true); }
-inline V128 i64x2_extmul_low_i32x4_u(V128 a, V128 b) {
-  return {uint64_t{lane<uint32_t>(a, 0)} * lane<uint32_t>(b, 0), uint64_t{lane<uint32_t>(a, 1)} * lane<uint32_t>(b, 1)};
-}
-inline V128 i64x2_extmul_high_i32x4_u(V128 a, V128 b) {
-  return {uint64_t{lane<uint32_t>(a, 2)} * lane<uint32_t>(b, 2), uint64_t{lane<uint32_t>(a, 3)} * lane<uint32_t>(b, 3)};
-}
 
 // --- f32x4 and f64x2 arithmetic ---
-// add/sub/mul/div/sqrt are the host's IEEE operations (correctly rounded);
-// only their NaN results are replaced by the canonical NaN (see detail::canon).
-inline V128 f32x4_abs(V128 a) { return detail::fabs<float>(a); }
-inline V128 f32x4_neg(V128 a) { return detail::fneg<float>(a); }
-inline V128 f32x4_sqrt(V128 a) { return detail::fmap<float>(a, [](float x) { return std::sqrt(x); }); }
-inline V128 f32x4_add(V128 a, V128 b) { return detail::fmap<float>(a, b, [](float x, float y) { return x + y; }); }
-inline V128 f32x4_sub(V128 a, V128 b) { return detail::fmap<float>(a, b, [](float x, float y) { return x - y; }); }
-inline V128 f32x4_mul(V128 a, V128 b) { return detail::fmap<float>(a, b, [](float x, float y) { return x * y; }); }
-inline V128 f32x4_div(V128 a, V128 b) { return detail::fmap<float>(a, b, [](float x, float y) { return x / y; }); }
-inline V128 f32x4_min(V128 a, V128 b) { return detail::fmap<float>(a, b, detail::fmin<float>); }
-inline V128 f32x4_max(V128 a, V128 b) { return detail::fmap<float>(a, b, detail::fmax<float>); }
-inline V128 f32x4_pmin(V128 a, V128 b) { return detail::pmin<float>(a, b); }
-inline V128 f32x4_pmax(V128 a, V128 b) { return detail::pmax<float>(a, b); }
-inline V128 f64x2_abs(V128 a) { return detail::fabs<double>(a); }
-inline V128 f64x2_neg(V128 a) { return detail::fneg<double>(a); }
-inline V128 f64x2_sqrt(V128 a) { return detail::fmap<double>(a, [](double x) { return std::sqrt(x); }); }
-inline V128 f64x2_add(V128 a, V128 b) { return detail::fmap<double>(a, b, [](double x, double y) { return x + y; }); }
-inline V128 f64x2_sub(V128 a, V128 b) { return detail::fmap<double>(a, b, [](double x, double y) { return x - y; }); }
-inline V128 f64x2_mul(V128 a, V128 b) { return detail::fmap<double>(a, b, [](double x, double y) { return x * y; }); }
-inline V128 f64x2_div(V128 a, V128 b) { return detail::fmap<double>(a, b, [](double x, double y) { return x / y; }); }
-inline V128 f64x2_min(V128 a, V128 b) { return detail::fmap<double>(a, b, detail::fmin<double>); }
-inline V128 f64x2_max(V128 a, V128 b) { return detail::fmap<double>(a, b, detail::fmax<double>); }
-inline V128 f64x2_pmin(V128 a, V128 b) { return detail::pmin<double>(a, b); }
-inline V128 f64x2_pmax(V128 a, V128 b) { return detail::pmax<double>(a, b); }
+// Both float shapes have the same instructions, defined once for lanes of
+// type F. add/sub/mul/div/sqrt are the host's IEEE operations (correctly
+// rounded); only their NaN results are replaced by the canonical NaN (see
+// detail::canon). std::ceil/floor/trunc are exact and independent of the
+// rounding mode; they keep the sign of zero (ceil(-0.5) = -0), and so does
+// detail::nearest.
+#define WASMSLOT_SIMD_FOPS(shape, F)                                                                                     \
+  inline V128 shape##_abs(V128 a) { return detail::fabs<F>(a); }                                                         \
+  inline V128 shape##_neg(V128 a) { return detail::fneg<F>(a); }                                                         \
+  inline V128 shape##_sqrt(V128 a) { return detail::fmap<F>(a, [](F x) { return std::sqrt(x); }); }                      \
+  inline V128 shape##_add(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return x + y; }); }              \
+  inline V128 shape##_sub(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return x - y; }); }              \
+  inline V128 shape##_mul(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return x * y; }); }              \
+  inline V128 shape##_div(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return x / y; }); }              \
+  inline V128 shape##_min(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return detail::fmin(x, y); }); } \
+  inline V128 shape##_max(V128 a, V128 b) { return detail::fmap<F>(a, b, [](F x, F y) { return detail::fmax(x, y); }); } \
+  inline V128 shape##_pmin(V128 a, V128 b) { return detail::pmin<F>(a, b); }                                             \
+  inline V128 shape##_pmax(V128 a, V128 b) { return detail::pmax<F>(a, b); }                                             \
+  inline V128 shape##_ceil(V128 a) { return detail::fmap<F>(a, [](F x) { return std::ceil(x); }); }                      \
+  inline V128 shape##_floor(V128 a) { return detail::fmap<F>(a, [](F x) { return std::floor(x); }); }                    \
+  inline V128 shape##_trunc(V128 a) { return detail::fmap<F>(a, [](F x) { return std::trunc(x); }); }                    \
+  inline V128 shape##_nearest(V128 a) { return detail::fmap<F>(a, [](F x) { return detail::nearest(x); }); }
+WASMSLOT_SIMD_FOPS(f32x4, float)
+WASMSLOT_SIMD_FOPS(f64x2, double)
+#undef WASMSLOT_SIMD_FOPS
 
 // --- conversions between integer and float lanes ---
 // These read or write integer lanes through their integer type: an integer
 // whose bits happen to look like a signalling NaN must not pass through a
 // float variable.
 inline V128 i32x4_trunc_sat_f32x4_s(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<int32_t>(r, i, detail::trunc_sat<int32_t>(lane<float>(a, i)));
-  return r;
+  return detail::convert<float, int32_t>(a, [](float x) { return detail::trunc_sat<int32_t>(x); });
 }
 inline V128 i32x4_trunc_sat_f32x4_u(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<uint32_t>(r, i, detail::trunc_sat<uint32_t>(lane<float>(a, i)));
-  return r;
+  return detail::convert<float, uint32_t>(a, [](float x) { return detail::trunc_sat<uint32_t>(x); });
 }
 // int -> float rounds to nearest, ties to even (an i32 has more significant
 // bits than f32's 24): 16777217 becomes 16777216.
 inline V128 f32x4_convert_i32x4_s(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<float>(r, i, static_cast<float>(lane<int32_t>(a, i)));
-  return r;
+  return detail::convert<int32_t, float>(a, [](int32_t x) { return static_cast<float>(x); });
 }
 inline V128 f32x4_convert_i32x4_u(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 4; ++i) set_lane<float>(r, i, static_cast<float>(lane<uint32_t>(a, i)));
-  return r;
+  return detail::convert<uint32_t, float>(a, [](uint32_t x) { return static_cast<float>(x); });
 }
 // The two f64 lanes truncate into i32 lanes 0 and 1; lanes 2 and 3 are zero.
 inline V128 i32x4_trunc_sat_f64x2_s_zero(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<int32_t>(r, i, detail::trunc_sat<int32_t>(lane<double>(a, i)));
-  return r;
+  return detail::convert<double, int32_t, 2>(a, [](double x) { return detail::trunc_sat<int32_t>(x); });
 }
 inline V128 i32x4_trunc_sat_f64x2_u_zero(V128 a) {
-  V128 r;
-  for (unsigned i = 0; i < 2; ++i) set_lane<uint32_t>(r, i, detail::trunc_sat<uint32_t>(lane<double>(a, i)));
-  return r;
+  return detail::convert<double, uint32_t, 2>(a, [](double x) { return detail::trunc_sat<uint32_t>(x); });
 }
 // i32 lanes 0 and 1 to f64: exact, every i32 and u32 is a double.
 inline V128 f64x2_convert_low_i32x4_s(V128 a) {
-  return {std::bit_cast<uint64_t>(static_cast<double>(lane<int32_t>(a, 0))),
-          std::bit_cast<uint64_t>(static_cast<double>(lane<int32_t>(a, 1)))};
+  return detail::convert<int32_t, double>(a, [](int32_t x) { return static_cast<double>(x); });
 }
 inline V128 f64x2_convert_low_i32x4_u(V128 a) {
-  return {std::bit_cast<uint64_t>(static_cast<double>(lane<uint32_t>(a, 0))),
-          std::bit_cast<uint64_t>(static_cast<double>(lane<uint32_t>(a, 1)))};
+  return detail::convert<uint32_t, double>(a, [](uint32_t x) { return static_cast<double>(x); });
 }
 
 // ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <string>
 
+#include "loader/instr_reader.h"
 #include "loader/loader.h"
 #include "loader/reader.h"
 
@@ -80,8 +81,6 @@ int section_rank(uint8_t id) {
     default: return 0;
   }
 }
-
-constexpr uint8_t kEndOpcode = 0x0B;
 
 std::string hex_byte(uint32_t v) {
   char buf[16];
@@ -358,76 +357,68 @@ Result<GlobalType> Decoder::global_type(Reader& r) {
 
 // ---------------------------------------------------------------------------
 // Constant expressions (spec section 3.3.10 and 5.4.9): an instruction
-// sequence ended by `end`, restricted to the instructions that need no
-// runtime state but globals. Validation checks their types and indices.
+// sequence ended by `end`. Which instructions are *constant* is a validation
+// rule (3.3.10, "constant expression required"), not a rule of the binary
+// format: `(global i32 (i32.ctz (i32.const 1)))` is well formed, but invalid.
+// So any instruction is read here, with its immediates, by the reader that
+// reads function bodies (that is how the expression's `end` is found), and
+// kept as a ConstOp with its real opcode for the validator (check_const in
+// loader/validator.cpp) to reject. Only the immediates of the constant
+// instructions are kept: the others are never evaluated.
+
+// One instruction of a constant expression as a ConstOp (module.h says where
+// each kind of immediate goes).
+ConstOp const_op(Opcode op, const InstrImm& imm) {
+  ConstOp c{op};
+  switch (op) {
+    case Opcode::i32_const:  // the value's 32 bits, zero-extended
+    case Opcode::i64_const:
+    case Opcode::f32_const:
+    case Opcode::f64_const:
+      c.imm = imm.bits;
+      break;
+    case Opcode::v128_const:  // 16 bytes, little endian: the low 8 first
+      c.imm = imm.bits;
+      c.imm_hi = imm.bits_hi;
+      break;
+    case Opcode::ref_null:
+      c.imm = static_cast<uint8_t>(imm.type);
+      break;
+    case Opcode::ref_func:
+    case Opcode::global_get:
+      c.imm = imm.x;
+      break;
+    default:  // not constant (extended-const's add, sub, mul have no immediates)
+      break;
+  }
+  return c;
+}
 
 Result<ConstExpr> Decoder::const_expr(Reader& r) {
   ConstExpr e;
   e.offset = r.position();
-  for (;;) {
-    const size_t at = r.position();
-    TRY(uint8_t byte, r.read_u8());
-    if (byte == kEndOpcode) return e;
-
-    // Look the opcode up in the one opcode table (interp/opcodes.def), so an
-    // opcode that exists is told apart from a byte that is no opcode at all.
-    std::optional<Opcode> op;
-    if (byte == 0xFC || byte == 0xFD) {
-      TRY(uint32_t code, r.read_u32());
-      op = decode_prefixed_opcode(byte, code);
-      if (!op) return Error{"illegal opcode " + hex_byte(byte) + " " + hex_byte(code), at};
-    } else {
-      op = decode_opcode(byte);
-      if (!op) return Error{"illegal opcode " + hex_byte(byte), at};
+  InstrReader in(m_, features_, r.position(), r.end());
+  in.allow_data_indices();
+  const bool ok = in.read_expression(
+      [&](Opcode op, const InstrImm& imm, size_t) { e.ops.push_back(const_op(op, imm)); });
+  if (!ok) {
+    Error error = in.error();
+    // The instruction reader, written for the validator's hot loop, says
+    // only "illegal opcode"; name the bytes like the reference interpreter
+    // ("illegal opcode fd 99"), reading them again where the reader stopped.
+    if (error.message == "illegal opcode") {
+      r.seek(error.offset);
+      TRY(uint8_t byte, r.read_u8());
+      error.message = "illegal opcode " + hex_byte(byte);
+      if (byte == 0xFC || byte == 0xFD) {
+        TRY(uint32_t code, r.read_u32());
+        error.message.append(" ").append(hex_byte(code));
+      }
     }
-
-    ConstOp c{*op};
-    switch (*op) {
-      case Opcode::i32_const: {
-        TRY(int32_t v, r.read_s32());
-        c.imm = static_cast<uint32_t>(v);  // the value's 32 bits, zero-extended
-        break;
-      }
-      case Opcode::i64_const: {
-        TRY(int64_t v, r.read_s64());
-        c.imm = static_cast<uint64_t>(v);
-        break;
-      }
-      case Opcode::f32_const: {
-        TRY(c.imm, r.read_f32_bits());
-        break;
-      }
-      case Opcode::f64_const: {
-        TRY(c.imm, r.read_f64_bits());
-        break;
-      }
-      case Opcode::ref_null: {
-        TRY(ValType t, ref_type(r));
-        c.imm = static_cast<uint8_t>(t);
-        break;
-      }
-      case Opcode::ref_func:
-      case Opcode::global_get: {
-        TRY(c.imm, r.read_u32());
-        break;
-      }
-      case Opcode::i32_add: case Opcode::i32_sub: case Opcode::i32_mul:
-      case Opcode::i64_add: case Opcode::i64_sub: case Opcode::i64_mul:
-        // The extended-const proposal allows this arithmetic.
-        if (!features_.extended_const) return Error{"constant expression required", at};
-        break;
-      case Opcode::v128_const: {
-        // 16 bytes, little endian: read as two 8-byte halves, low first.
-        if (!features_.simd) return Error{"constant expression required", at};
-        TRY(c.imm, r.read_f64_bits());
-        TRY(c.imm_hi, r.read_f64_bits());
-        break;
-      }
-      default:
-        return Error{"constant expression required", at};
-    }
-    e.ops.push_back(c);
+    return error;
   }
+  r.seek(in.position());
+  return e;
 }
 
 // ---------------------------------------------------------------------------

@@ -20,8 +20,8 @@
 #include "interp/opcodes.h"
 #include "loader/loader.h"
 #include "loader/leb128.h"
-#include "loader/result.h"
-#include "loader/types.h"
+#include "wasmslot/result.h"
+#include "wasmslot/types.h"
 
 namespace wasmslot {
 
@@ -95,6 +95,33 @@ class InstrReader {
   bool read_br_table(uint32_t& default_label);  // the other labels: labels()
   bool read_select_types();                     // the types: types()
   bool read_ref_type(ValType& type);
+
+  // Reads an expression (spec 5.4.9: instructions ended by `end`), such as a
+  // constant expression outside the code section: calls
+  // visit(op, imm, offset) for each instruction but the final `end`, and
+  // stops after that `end`. Blocks nest, so the `end` of a block, loop or if
+  // inside the expression is one of its instructions, not its end: such an
+  // expression is well formed (if never constant), and the next item of the
+  // section starts where the reference interpreter says it does.
+  template <class Visit>
+  bool read_expression(Visit&& visit) {
+    uint32_t depth = 0;  // blocks opened and not yet ended
+    Opcode op;
+    InstrImm imm;
+    for (;;) {
+      const size_t at = pos_;
+      if (!read(op, imm)) return false;
+      if (op == Opcode::end && depth-- == 0) return true;
+      if (info(op).imm == Imm::block_type) ++depth;
+      visit(op, imm, at);
+    }
+  }
+
+  // The data count section is required only by data indices in the code
+  // section (spec 5.5.16). An expression elsewhere, decoded before that
+  // section is even reached, may name a data segment without it (and is
+  // then invalid, not malformed: data.drop is not constant).
+  void allow_data_indices() { has_data_count_ = true; }
 
   // The variable-length immediates of the last instruction read.
   std::span<const uint32_t> labels() const { return labels_; }  // br_table

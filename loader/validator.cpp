@@ -77,7 +77,12 @@ bool is_extended_const_op(Opcode op, ValType& t) {
 
 // A constant expression must consist of constant instructions only, and
 // leave exactly one value of type `expected`. Like the reference
-// interpreter, constness is checked for the whole expression before types.
+// interpreter, constness is checked for the whole expression before types,
+// and reported at the expression's offset.
+//
+// This is where a non-constant instruction is rejected: the decoder keeps
+// every well-formed instruction (`(global i32 (i32.ctz (i32.const 1)))` is
+// invalid, not malformed), as a ConstOp with its own opcode.
 //
 // In Wasm 2.0 a constant expression may read only *imported* globals, and
 // only immutable ones: global initialisers, element and data offsets alike

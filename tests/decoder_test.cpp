@@ -12,7 +12,7 @@
 
 #include "loader/loader.h"
 #include "loader/module.h"
-#include "loader/types.h"
+#include "wasmslot/types.h"
 
 namespace wasmslot {
 namespace {
@@ -691,29 +691,31 @@ TEST(Decoder, ConstantExpressions) {
   auto global_init = [](const Bytes& expr, const Features& f = {}) {
     return decode(module({section(kGlobal, vec(1, cat({{0x7F, 0x00}, expr})))}), f);
   };
-  // Not constant: an existing opcode that is not allowed.
-  for (Bytes e : {Bytes{0x01, 0x0B}, Bytes{0x20, 0x00, 0x0B}, Bytes{0x6D, 0x0B}, Bytes{0x1A, 0x0B}}) {
-    auto r = global_init(e);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message, "constant expression required");
-  }
-  // Not an opcode at all.
+  // Not an opcode at all: malformed, and named like the reference
+  // interpreter names it.
   auto r = global_init({0xF3, 0x00, 0x0B});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "illegal opcode f3");
-  // Extended-const arithmetic, on and off.
+  r = global_init({0xFC, 0x7F, 0x0B});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "illegal opcode fc 7f");
+  // Extended-const arithmetic, on and off: it decodes either way (whether
+  // it is constant is for validation to say, see NonConstantInstructions).
   const Bytes sum = {0x41, 0x01, 0x41, 0x02, 0x6A, 0x41, 0x03, 0x6B, 0x41, 0x04, 0x6C, 0x0B};
-  r = global_init(sum);
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->globals[0].init.ops.size(), 7u);
-  EXPECT_EQ(r->globals[0].init.ops[2].op, Opcode::i32_add);
-  EXPECT_EQ(r->globals[0].init.ops[4].op, Opcode::i32_sub);
-  EXPECT_EQ(r->globals[0].init.ops[6].op, Opcode::i32_mul);
   Features no_ext;
   no_ext.extended_const = false;
-  r = global_init(sum, no_ext);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "constant expression required");
+  for (const Features& f : {Features{}, no_ext}) {
+    r = global_init(sum, f);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->globals[0].init.ops.size(), 7u);
+    EXPECT_EQ(r->globals[0].init.ops[2].op, Opcode::i32_add);
+    EXPECT_EQ(r->globals[0].init.ops[4].op, Opcode::i32_sub);
+    EXPECT_EQ(r->globals[0].init.ops[6].op, Opcode::i32_mul);
+    EXPECT_EQ(validate(*r, f).ok(), f.extended_const);
+  }
+  const Status s = validate(*r, no_ext);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "constant expression required");
   // Constants of every number type, with their bits.
   r = global_init({0x42, 0x7F, 0x43, 0x00, 0x00, 0xC0, 0x7F, 0x0B});  // i64 -1, f32 NaN
   ASSERT_TRUE(r.ok());
@@ -727,6 +729,83 @@ TEST(Decoder, ConstantExpressions) {
   r = global_init({0xD0, 0x7F, 0x0B});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "malformed reference type");
+}
+
+// Which instructions are constant is a validation rule (spec 3.3.10), not a
+// rule of the binary format: an instruction that is not constant decodes,
+// with its immediates read like in a function body so that the expression
+// ends where it really ends, and validation rejects the module.
+TEST(Decoder, NonConstantInstructions) {
+  // A global's expression starts after the header (8 bytes), the section's
+  // id, size and count, and the global type (2 bytes).
+  constexpr size_t kExprOffset = 8 + 3 + 2;
+  auto global_init = [](const Bytes& expr, const Features& f = {}) {
+    return decode(module({section(kGlobal, vec(1, cat({{0x7F, 0x00}, expr})))}), f);
+  };
+  struct Case {
+    Bytes expr;
+    std::vector<Opcode> ops;
+  };
+  const Case cases[] = {
+      {{0x01, 0x0B}, {Opcode::nop}},
+      {{0x1A, 0x0B}, {Opcode::drop}},
+      {{0x41, 0x01, 0x68, 0x0B}, {Opcode::i32_const, Opcode::i32_ctz}},  // global.wast
+      {{0x41, 0x00, 0x01, 0x0B}, {Opcode::i32_const, Opcode::nop}},
+      // An immediate that looks like `end` (local 11) is read as the index.
+      {{0x20, 0x0B, 0x0B}, {Opcode::local_get}},
+      // A memarg, and an immediate of several bytes.
+      {{0x41, 0x00, 0x28, 0x02, 0x8B, 0x01, 0x0B}, {Opcode::i32_const, Opcode::i32_load}},
+      // A block's `end` does not end the expression.
+      {{0x02, 0x7F, 0x41, 0x00, 0x0B, 0x0B}, {Opcode::block, Opcode::i32_const, Opcode::end}},
+      // data.drop outside the code section needs no data count section.
+      {{0xFC, 0x09, 0x00, 0x41, 0x00, 0x0B}, {Opcode::data_drop, Opcode::i32_const}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.expr));
+    auto r = global_init(c.expr);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->globals.size(), 1u);
+    const ConstExpr& e = r->globals[0].init;
+    EXPECT_EQ(e.offset, kExprOffset);
+    ASSERT_EQ(e.ops.size(), c.ops.size());
+    for (size_t i = 0; i < c.ops.size(); ++i) EXPECT_EQ(e.ops[i].op, c.ops[i]) << i;
+    // Invalid, at the expression's offset (as the reference interpreter
+    // reports it).
+    const Status s = validate(*r);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message, "constant expression required");
+    EXPECT_EQ(s.error().offset, kExprOffset);
+  }
+  // The same in element and data segments (elem.wast, data.wast).
+  auto r = decode(module({section(kTable, vec(1, {0x70, 0x00, 0x01})),
+                          section(kElement, vec(1, {0x00, 0x41, 0x00, 0x68, 0x0B, 0x00}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->elems[0].offset.ops.size(), 2u);
+  EXPECT_EQ(r->elems[0].offset.ops[1].op, Opcode::i32_ctz);
+  EXPECT_EQ(validate(*r).error().message, "constant expression required");
+  r = decode(module({section(kMemory, vec(1, {0x00, 0x01})),
+                     section(kData, vec(1, {0x00, 0x01, 0x0B, 0x00}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->datas[0].offset.ops.size(), 1u);
+  EXPECT_EQ(r->datas[0].offset.ops[0].op, Opcode::nop);
+  EXPECT_EQ(validate(*r).error().message, "constant expression required");
+  // Still malformed: a bad immediate, or no `end` before the module's end.
+  Bytes bad_leb = {0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B};
+  r = global_init(bad_leb);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "integer representation too long");
+  r = global_init({0x02, 0x40, 0x0B});  // the block's end only
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "unexpected end of section or function");
+  // Without SIMD, v128.const is no instruction at all.
+  Features no_simd;
+  no_simd.simd = false;
+  Bytes v = {0xFD, 0x0C};
+  v.resize(18, 0x00);
+  v.push_back(0x0B);
+  r = global_init(v, no_simd);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "illegal opcode fd 0c");
 }
 
 // v128.const in a constant expression: the low 8 bytes go to imm, the high

@@ -671,6 +671,56 @@ TEST(ValidatorModule, ConstantExpressions) {
   }
 }
 
+// The decoder keeps any well-formed instruction in a constant expression
+// (decoder_test's NonConstantInstructions); validation rejects those that
+// are not constant, wherever the expression is, at the expression's offset,
+// and before looking at types (the reference interpreter's order: `(nop)`
+// alone is "constant expression required", not "type mismatch").
+TEST(ValidatorModule, NonConstantInstructions) {
+  const ConstExpr nop{{ConstOp{Opcode::nop}}, 0x40};
+  const ConstExpr ctz{{i32_const(1), ConstOp{Opcode::i32_ctz}}, 0x41};
+  const ConstExpr block{{ConstOp{Opcode::block}, i32_const(0), ConstOp{Opcode::end}}, 0x42};
+  auto expect_rejected = [](TestModule& t, size_t offset) {
+    const Status s = t.validate();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message, "constant expression required");
+    EXPECT_EQ(s.error().offset, offset);
+  };
+  for (const ConstExpr& e : {nop, ctz, block}) {
+    SCOPED_TRACE(e.offset);
+    {
+      TestModule t;
+      t.m.globals.push_back(Global{GlobalType{i32, false}, e});
+      expect_rejected(t, e.offset);
+    }
+    {
+      TestModule t;
+      t.table(funcref, 1);
+      ElemSegment s;
+      s.mode = SegmentMode::Active;
+      s.offset = e;
+      t.m.elems.push_back(s);
+      expect_rejected(t, e.offset);
+    }
+    {
+      TestModule t;  // an element's expression (elem.wast: `(item (call $f))`)
+      ElemSegment s;
+      s.init.push_back(e);
+      t.m.elems.push_back(s);
+      expect_rejected(t, e.offset);
+    }
+    {
+      TestModule t;
+      t.memory(1);
+      DataSegment d;
+      d.mode = SegmentMode::Active;
+      d.offset = e;
+      t.m.datas.push_back(d);
+      expect_rejected(t, e.offset);
+    }
+  }
+}
+
 TEST(ValidatorModule, Limits) {
   {
     TestModule t;

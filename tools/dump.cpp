@@ -214,14 +214,11 @@ struct Layout {
 const Features kFeatures;
 
 // Moves `r` past a constant expression, reading it as the instructions it
-// is, up to and including its `end`.
+// is (nested blocks too, as the decoder does), up to and including its `end`.
 Status skip_const_expr(const Module& m, Reader& r) {
   InstrReader reader(m, kFeatures, r.position(), r.end());
-  Opcode op;
-  InstrImm imm;
-  do {
-    if (!reader.read(op, imm)) return reader.error();
-  } while (op != Opcode::end);
+  reader.allow_data_indices();
+  if (!reader.read_expression([](Opcode, const InstrImm&, size_t) {})) return reader.error();
   r.seek(reader.position());
   return Ok{};
 }
