@@ -32,8 +32,13 @@ compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a"
 command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v node >/dev/null || missing+=(nodejs)
 command -v python3 >/dev/null || missing+=(python3)
+# The packaging test (tests/package) finds the installed library with it.
+command -v pkg-config >/dev/null || missing+=(pkgconf)
 # GNU time: the CLI tests measure peak resident sizes with it.
 [ -x /usr/bin/time ] || missing+=(time)
+# The public-api-docs test (tests/docs) checks with it that every public
+# declaration in include/ is documented.
+command -v doxygen >/dev/null || missing+=(doxygen)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing: ${missing[*]}"

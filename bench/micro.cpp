@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "host/async.h"
-#include "interp/runtime.h"
+#include "wasmslot/async.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 // The memory benchmark reads the heap's size from glibc (mallinfo2, 2.33+).

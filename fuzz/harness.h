@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 namespace wasmslot::fuzz {
@@ -77,7 +77,6 @@ inline bool stub_imports(Store& store, const Module& m, Imports& imports, HostFu
     std::fill(c.results.begin(), c.results.end(), uint64_t{0});
     return HostAnswer::ok();
   };
-  const Config& cfg = store.config();
   // make_table and make_memory throw std::bad_alloc beyond the store's
   // limits for all tables or memories together.
   try {
@@ -90,13 +89,19 @@ inline bool stub_imports(Store& store, const Module& m, Imports& imports, HostFu
           e.func = store.make_host_func(m.types[imp.type_index], fn, imp.module + "." + imp.name);
           break;
         case ExternKind::Table:
-          if (imp.table.limits.min > cfg.max_table_elems) return false;
-          e.table = store.make_table(imp.table);
+        {
+          auto table = store.make_table(imp.table);
+          if (!table) return false;
+          e.table = *table;
           break;
+        }
         case ExternKind::Memory:
-          if (imp.memory.limits.min > cfg.max_memory_pages) return false;
-          e.memory = store.make_memory(imp.memory);
+        {
+          auto memory = store.make_memory(imp.memory);
+          if (!memory) return false;
+          e.memory = *memory;
           break;
+        }
         case ExternKind::Global:
           e.global = store.make_global(imp.global, value_of(imp.global.type));
           break;

@@ -1,4 +1,4 @@
-#include "host/async.h"
+#include "wasmslot/async.h"
 
 #include "host/shadow_stack.h"
 
@@ -850,7 +850,7 @@ bool AsyncRuntime::claim_stack(AsyncCall& call) {
   uint64_t top = (m->pages() + pages) * kPageSize;
   // The stack grows down from `top`, which an i32 pointer must hold.
   if (su.global->type.type == ValType::I32 && top > UINT32_MAX) return false;
-  if (m->grow(pages, store_.config().max_memory_pages) < 0) return false;
+  if (m->grow(pages) < 0) return false;
   su.region_top = su.sp = top;
   su.region_size = static_cast<uint32_t>(pages * kPageSize);
   return su.claimed = true;

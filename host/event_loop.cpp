@@ -1,4 +1,4 @@
-#include "host/event_loop.h"
+#include "wasmslot/event_loop.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-#include "host/promise_slots.h"
+#include "wasmslot/promise_slots.h"
 
 #include <algorithm>
 #include <cstdio>

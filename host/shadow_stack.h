@@ -7,7 +7,7 @@
 // frames over them. The runtime therefore needs to find that global; the
 // async glue then saves and restores it across each suspension and gives each
 // concurrent suspending call a stack of its own (a region of linear memory),
-// or makes them take turns (CallOptions::stack_pointer, host/async.h).
+// or makes them take turns (CallOptions::stack_pointer, include/wasmslot/async.h).
 #pragma once
 
 #include <optional>

@@ -27,8 +27,8 @@
 #include <string>
 #include <string_view>
 
-#include "interp/runtime.h"
-#include "loader/result.h"
+#include "wasmslot/runtime.h"
+#include "wasmslot/result.h"
 
 namespace wasmslot {
 

@@ -3,7 +3,9 @@
 // the small functions: args_*, environ_*, clock_*, random_get, proc_exit,
 // proc_raise, sock_*. The fd_*, path_* and poll functions live in
 // wasi_fd.cpp, wasi_path.cpp and wasi_poll.cpp.
-#include "host/wasi.h"
+#include "wasmslot/wasi.h"
+
+#include "loader/module.h"
 
 #include <fcntl.h>
 #include <sys/random.h>

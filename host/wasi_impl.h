@@ -21,9 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "host/wasi.h"
+#include "wasmslot/wasi.h"
 #include "host/wasi_abi.h"
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 
 namespace wasmslot::wasi {
 

@@ -37,7 +37,7 @@
 #include <chrono>
 #include <sched.h>
 
-#include "host/async.h"
+#include "wasmslot/async.h"
 #include "host/wasi_impl.h"
 
 namespace wasmslot::wasi {

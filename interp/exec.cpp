@@ -37,7 +37,8 @@
 #include <utility>
 
 #include "interp/numeric.h"
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
+#include "loader/module.h"
 #include "interp/simd.h"
 #include "interp/trap.h"
 
@@ -364,7 +365,7 @@ struct Thread::Impl {
     const Code& code = func->func->code;
     const auto index = static_cast<uint32_t>(pc - code.instrs.data());
     const uint64_t* operands = fp + code.local_cells;
-    trace(TraceEvent{*func, static_cast<uint32_t>(frames.size() - 1), index, *pc,
+    trace(TraceEvent{*func, static_cast<uint32_t>(frames.size() - 1), index, *pc, info(pc->op).text,
                      code.offsets.empty() ? TraceEvent::kNoOffset : code.offsets[index],
                      static_cast<uint64_t>(sp - stack.data()),
                      {operands, static_cast<size_t>(sp - operands)}});
@@ -1021,7 +1022,7 @@ ExecState Thread::Impl::run(Thread& thread) {
       CASE(table_grow) {
         const u32 n = from_cell<u32>(*--sp);
         const Ref init = sp[-1];
-        const int64_t old = inst->tables[pc->a]->grow(n, init, config.max_table_elems);
+        const int64_t old = inst->tables[pc->a]->grow(n, init);
         sp[-1] = to_cell(static_cast<u32>(old));
       }
         NEXT;
@@ -1103,7 +1104,7 @@ ExecState Thread::Impl::run(Thread& thread) {
       // move, so the memory registers are reloaded.
       CASE(memory_grow) {
         const u32 delta = from_cell<u32>(sp[-1]);
-        const int64_t old = inst->memories[pc->a]->grow(delta, config.max_memory_pages);
+        const int64_t old = inst->memories[pc->a]->grow(delta);
         sp[-1] = to_cell(static_cast<u32>(old));
         RELOAD_MEMORY();
       }

@@ -18,7 +18,8 @@
 #include <cstring>
 #include <new>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
+#include "loader/module.h"
 #include "interp/trap.h"
 
 namespace wasmslot {
@@ -145,18 +146,12 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
   // and memories. (Each sum stays below its limit, so it cannot overflow.)
   uint64_t table_elems = totals_.table_elems;
   for (const TableType& t : m.tables) {
-    if (t.limits.min > config_.max_table_elems) return Error{"table size exceeds the store's limit"};
-    if (t.limits.min > totals_.max_table_elems - table_elems)
-      return Error{"tables exceed the store's limit of " + std::to_string(totals_.max_table_elems) +
-                   " elements in all"};
+    if (Status fits = table_fits(t, table_elems); !fits) return fits.error();
     table_elems += t.limits.min;
   }
   uint64_t memory_bytes = totals_.memory_bytes;
   for (const MemoryType& mt : m.memories) {
-    if (mt.limits.min > config_.max_memory_pages) return Error{"memory size exceeds the store's limit"};
-    if (mt.limits.min * kPageSize > totals_.max_memory_bytes - memory_bytes)
-      return Error{"memories exceed the store's limit of " + std::to_string(totals_.max_memory_bytes) +
-                   " bytes in all"};
+    if (Status fits = memory_fits(mt, memory_bytes); !fits) return fits.error();
     memory_bytes += mt.limits.min * kPageSize;
   }
 
@@ -173,23 +168,29 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
     }
   }
 
-  try {
-    for (size_t i = 0; i < m.funcs.size(); ++i) {
-      const Func& f = m.funcs[i];
-      auto fi = std::make_unique<FuncInst>();
-      fi->type = m.types.at(f.type_index);
-      fi->instance = inst;
-      fi->func = &f;
-      const uint32_t index = m.num_imported_funcs + static_cast<uint32_t>(i);
-      auto name = m.func_names.find(index);
-      fi->name = name != m.func_names.end() ? "$" + name->second : "func " + std::to_string(index);
-      funcs_.push_back(std::move(fi));
-      inst->funcs.push_back(funcs_.back().get());
-    }
-    for (const TableType& t : m.tables) inst->tables.push_back(make_table(t));
-    for (const MemoryType& mt : m.memories) inst->memories.push_back(make_memory(mt));
-  } catch (const std::bad_alloc&) {
-    return Error{"out of memory while instantiating"};
+  for (size_t i = 0; i < m.funcs.size(); ++i) {
+    const Func& f = m.funcs[i];
+    auto fi = std::make_unique<FuncInst>();
+    fi->type = m.types.at(f.type_index);
+    fi->instance = inst;
+    fi->func = &f;
+    const uint32_t index = m.num_imported_funcs + static_cast<uint32_t>(i);
+    auto name = m.func_names.find(index);
+    fi->name = name != m.func_names.end() ? "$" + name->second : "func " + std::to_string(index);
+    funcs_.push_back(std::move(fi));
+    inst->funcs.push_back(funcs_.back().get());
+  }
+  // The limits were checked above; what can still fail is the system
+  // refusing to reserve address space.
+  for (const TableType& t : m.tables) {
+    Result<TableInst*> table = make_table(t);
+    if (!table) return table.error();
+    inst->tables.push_back(*table);
+  }
+  for (const MemoryType& mt : m.memories) {
+    Result<MemoryInst*> memory = make_memory(mt);
+    if (!memory) return memory.error();
+    inst->memories.push_back(*memory);
   }
 
   // Globals, in order: an initialiser may read the imported globals (and,

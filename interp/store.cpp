@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <new>
+#include <span>
+#include <string>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
+#include "loader/module.h"
 
 namespace wasmslot {
 
@@ -24,32 +26,57 @@ FuncInst* Store::make_host_func(FuncType type, HostFunc fn, std::string name) {
   return funcs_.back().get();
 }
 
-// A new table holds `min` elements, all set to `init` (null by default).
-// Like a memory, it reserves room for the most it can ever hold: its declared
-// maximum, the per-table limit, the index space and what the store's total
-// leaves, whichever is least.
-TableInst* Store::make_table(TableType type, Ref init) {
-  const uint64_t n = type.limits.min;
-  uint64_t max_elems = std::min<uint64_t>(config_.max_table_elems, 0xFFFFFFFFull);
-  if (type.limits.max) max_elems = std::min(max_elems, *type.limits.max);
-  max_elems = std::min(max_elems, totals_.max_table_elems - totals_.table_elems);
-  if (n > max_elems) throw std::bad_alloc();
-  auto t = std::make_unique<TableInst>(type, max_elems, &totals_);
+// ---------------------------------------------------------------------------
+// Limits. A table or memory may hold at most the least of: its declared
+// maximum, its index space (2^32 table elements, 65536 pages of a 32-bit
+// memory), the embedder's limit for one object (Config), and what the
+// store-wide limit leaves beside everything else the store holds. Making,
+// instantiating and growing all ask these two functions.
+
+uint64_t Store::table_room(const TableType& type, uint64_t others) const {
+  return std::min({type.limits.max.value_or(UINT64_MAX), uint64_t{0xFFFFFFFF}, config_.max_table_elems,
+                   config_.max_total_table_elems - std::min(others, config_.max_total_table_elems)});
+}
+
+uint64_t Store::memory_room(const MemoryType& type, uint64_t others) const {
+  return std::min({type.limits.max.value_or(UINT64_MAX), kMaxPages, config_.max_memory_pages,
+                   (config_.max_total_memory_bytes - std::min(others, config_.max_total_memory_bytes)) /
+                       kPageSize});
+}
+
+// A declared maximum below the minimum is invalid and cannot reach here, so a
+// minimum that does not fit names one of the embedder's limits.
+Status Store::table_fits(const TableType& type, uint64_t others) const {
+  if (type.limits.min <= table_room(type, others)) return Ok{};
+  if (type.limits.min > config_.max_table_elems) return Error{"table size exceeds the store's limit"};
+  return Error{"tables exceed the store's limit of " + std::to_string(config_.max_total_table_elems) +
+               " elements in all"};
+}
+
+Status Store::memory_fits(const MemoryType& type, uint64_t others) const {
+  if (type.limits.min <= memory_room(type, others)) return Ok{};
+  if (type.limits.min > config_.max_memory_pages) return Error{"memory size exceeds the store's limit"};
+  return Error{"memories exceed the store's limit of " + std::to_string(config_.max_total_memory_bytes) +
+               " bytes in all"};
+}
+
+// A new table holds `min` elements, all set to `init` (null by default), and
+// reserves room for the most it can ever hold (table_room). Likewise a new
+// memory holds `min` pages of zero bytes.
+Result<TableInst*> Store::make_table(TableType type, Ref init) {
+  if (Status fits = table_fits(type, totals_.table_elems); !fits) return fits.error();
+  auto t = std::make_unique<TableInst>(type, table_room(type, totals_.table_elems), *this);
+  if (!t->elems.reserved()) return Error{"out of memory: cannot reserve a table"};
   if (init != 0) std::fill(t->elems.begin(), t->elems.end(), init);  // null needs no writing
   tables_.push_back(std::move(t));
-  totals_.table_elems += n;
+  totals_.table_elems += type.limits.min;
   return tables_.back().get();
 }
 
-// A new memory holds `min` pages of zero bytes, and reserves room for the
-// most it can ever hold: its declared maximum, the per-memory limit, and
-// what the store's total leaves (which only shrinks), whichever is least.
-MemoryInst* Store::make_memory(MemoryType type) {
-  uint64_t max_pages = std::min(config_.max_memory_pages, kMaxPages);
-  if (type.limits.max) max_pages = std::min(max_pages, *type.limits.max);
-  max_pages = std::min(max_pages, (totals_.max_memory_bytes - totals_.memory_bytes) / kPageSize);
-  if (type.limits.min > max_pages) throw std::bad_alloc();
-  auto m = std::make_unique<MemoryInst>(type, max_pages, &totals_);
+Result<MemoryInst*> Store::make_memory(MemoryType type) {
+  if (Status fits = memory_fits(type, totals_.memory_bytes); !fits) return fits.error();
+  auto m = std::make_unique<MemoryInst>(type, memory_room(type, totals_.memory_bytes), *this);
+  if (!m->data.reserved()) return Error{"out of memory: cannot reserve a memory"};
   memories_.push_back(std::move(m));
   totals_.memory_bytes += type.limits.min * kPageSize;
   return memories_.back().get();
@@ -70,28 +97,49 @@ GlobalInst* Store::make_global(GlobalType type, Value init) {
 // whole store, or the index space (2^32 table elements, 65536 pages of a
 // 32-bit memory); or when the host has no memory left.
 
-int64_t TableInst::grow(uint64_t delta, Ref init, uint64_t limit) {
+int64_t TableInst::grow(uint64_t delta, Ref init) {
   const uint64_t old_size = elems.size();
-  uint64_t max = std::min<uint64_t>(limit, 0xFFFFFFFFull);  // i32 indices
-  if (type.limits.max) max = std::min(max, *type.limits.max);
+  const uint64_t max = store.table_room(type, store.totals_.table_elems - old_size);
   if (delta > max || old_size > max - delta) return -1;  // old + delta > max, without overflow
-  if (totals && delta > totals->max_table_elems - totals->table_elems) return -1;
-  if (!elems.grow_to(old_size + delta)) return -1;  // past the reservation, or no memory left
+  if (!elems.grow_to(old_size + delta)) return -1;       // the system has no memory left
   if (init != 0) std::fill(elems.begin() + old_size, elems.end(), init);
-  if (totals) totals->table_elems += delta;
+  store.totals_.table_elems += delta;
   return static_cast<int64_t>(old_size);
 }
 
-int64_t MemoryInst::grow(uint64_t delta, uint64_t limit_pages) {
+int64_t MemoryInst::grow(uint64_t delta) {
   const uint64_t old_pages = pages();
-  uint64_t max = std::min(limit_pages, kMaxPages);
-  if (type.limits.max) max = std::min(max, *type.limits.max);
+  const uint64_t max = store.memory_room(type, store.totals_.memory_bytes - data.size());
   if (delta > max || old_pages > max - delta) return -1;
-  const uint64_t bytes = delta * kPageSize;
-  if (totals && bytes > totals->max_memory_bytes - totals->memory_bytes) return -1;
-  if (!data.grow_to(data.size() + bytes)) return -1;  // past the reservation, or no memory left
-  if (totals) totals->memory_bytes += bytes;
+  if (!data.grow_to(data.size() + delta * kPageSize)) return -1;  // the system has no memory left
+  store.totals_.memory_bytes += delta * kPageSize;
   return static_cast<int64_t>(old_pages);
+}
+
+// Embedders' access: one bounds check (written so it cannot overflow), then
+// plain bytes.
+Result<std::span<uint8_t>> MemoryInst::view(uint64_t offset, uint64_t length) {
+  if (offset > data.size() || length > data.size() - offset) return Error{"out of bounds memory access"};
+  return std::span<uint8_t>(data.data() + offset, length);
+}
+
+Result<std::span<const uint8_t>> MemoryInst::view(uint64_t offset, uint64_t length) const {
+  if (offset > data.size() || length > data.size() - offset) return Error{"out of bounds memory access"};
+  return std::span<const uint8_t>(data.data() + offset, length);
+}
+
+Status MemoryInst::read(uint64_t offset, std::span<uint8_t> out) const {
+  auto bytes = view(offset, out.size());
+  if (!bytes) return bytes.error();
+  std::copy(bytes->begin(), bytes->end(), out.begin());
+  return Ok{};
+}
+
+Status MemoryInst::write(uint64_t offset, std::span<const uint8_t> in) {
+  auto bytes = view(offset, in.size());
+  if (!bytes) return bytes.error();
+  std::copy(in.begin(), in.end(), bytes->begin());
+  return Ok{};
 }
 
 // ---------------------------------------------------------------------------
@@ -106,19 +154,22 @@ namespace {
 constexpr uint64_t kGuardBytes = kPageSize;
 }  // namespace
 
-MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity)
-    : size_(0), capacity_(capacity), accessible_(0) {
+MemoryBytes::MemoryBytes(uint64_t size, uint64_t capacity) noexcept {
   void* p = mmap(nullptr, capacity + kGuardBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
+  if (p == MAP_FAILED) return;  // reserved() is false
   base_ = static_cast<uint8_t*>(p);
+  capacity_ = capacity;
   if (!grow_to(size)) {
     munmap(base_, capacity_ + kGuardBytes);
-    throw std::bad_alloc();
+    base_ = nullptr;
+    capacity_ = 0;
   }
 }
 
-MemoryBytes::~MemoryBytes() { munmap(base_, capacity_ + kGuardBytes); }
+MemoryBytes::~MemoryBytes() {
+  if (base_) munmap(base_, capacity_ + kGuardBytes);
+}
 
 // mprotect works on whole system pages: a memory's sizes are multiples of
 // them (64 KiB), a table's need not be, so what is accessible is the size
@@ -172,6 +223,25 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
 FuncInst* Instance::get_func(std::string_view name) const {
   auto e = get_export(name);
   return (e && e->kind == ExternKind::Func) ? e->func : nullptr;
+}
+
+TableInst* Instance::get_table(std::string_view name) const {
+  auto e = get_export(name);
+  return (e && e->kind == ExternKind::Table) ? e->table : nullptr;
+}
+
+MemoryInst* Instance::get_memory(std::string_view name) const {
+  auto e = get_export(name);
+  return (e && e->kind == ExternKind::Memory) ? e->memory : nullptr;
+}
+
+GlobalInst* Instance::get_global(std::string_view name) const {
+  auto e = get_export(name);
+  return (e && e->kind == ExternKind::Global) ? e->global : nullptr;
+}
+
+MemoryInst* HostCall::memory(uint32_t index) const {
+  return caller && index < caller->memories.size() ? caller->memories[index] : nullptr;
 }
 
 }  // namespace wasmslot

@@ -1,5 +1,9 @@
 #include "loader/loader.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 namespace wasmslot {
 
 // Loading is the binary format (chapter 5) followed by validation (chapter 3).
@@ -15,6 +19,75 @@ Result<std::shared_ptr<const Module>> load(std::vector<uint8_t> bytes, const Fea
   auto module = std::make_shared<Module>(std::move(decoded).value());
   if (auto valid = validate(*module, features, limits, Translation::fused); !valid) return valid.error();
   return std::shared_ptr<const Module>(std::move(module));
+}
+
+Result<std::shared_ptr<const Module>> load_file(const std::string& path, const Features& features,
+                                                const ModuleLimits& limits) {
+  // stdio rather than iostreams: it reports why a file cannot be read
+  // (errno), and needs no exceptions.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error{path + ": " + std::strerror(errno)};
+  std::vector<uint8_t> bytes;
+  uint8_t buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  const bool failed = std::ferror(f);
+  const int err = errno;
+  std::fclose(f);
+  if (failed) return Error{path + ": " + std::strerror(err)};
+  return load(std::move(bytes), features, limits);
+}
+
+// The types of imports and exports, with every index resolved: an embedder
+// sees function types, not indices into the type section.
+// The `index`-th import of `kind` (index spaces list imports first).
+static const Import& nth_import(const Module& m, ExternKind kind, uint32_t index) {
+  for (const Import& im : m.imports)
+    if (im.kind == kind && index-- == 0) return im;
+  return m.imports.front();  // unreachable for a validated module
+}
+
+static ExternType extern_type(const Module& m, ExternKind kind, uint32_t index) {
+  ExternType t;
+  t.kind = kind;
+  switch (kind) {
+    case ExternKind::Func: t.func = m.func_type(index); break;
+    case ExternKind::Table:
+      t.table = index < m.num_imported_tables ? nth_import(m, kind, index).table
+                                              : m.tables[index - m.num_imported_tables];
+      break;
+    case ExternKind::Memory:
+      t.memory = index < m.num_imported_memories ? nth_import(m, kind, index).memory
+                                                 : m.memories[index - m.num_imported_memories];
+      break;
+    case ExternKind::Global:
+      t.global = index < m.num_imported_globals ? nth_import(m, kind, index).global
+                                                : m.globals[index - m.num_imported_globals].type;
+      break;
+  }
+  return t;
+}
+
+std::vector<ImportType> module_imports(const Module& module) {
+  std::vector<ImportType> out;
+  out.reserve(module.imports.size());
+  for (const Import& im : module.imports) {
+    ImportType t{im.module, im.name, {}};
+    t.type.kind = im.kind;
+    t.type.func = im.kind == ExternKind::Func ? module.types[im.type_index] : FuncType{};
+    t.type.table = im.table;
+    t.type.memory = im.memory;
+    t.type.global = im.global;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<ExportType> module_exports(const Module& module) {
+  std::vector<ExportType> out;
+  out.reserve(module.exports.size());
+  for (const Export& ex : module.exports) out.push_back({ex.name, extern_type(module, ex.kind, ex.index)});
+  return out;
 }
 
 }  // namespace wasmslot

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "interp/opcodes.h"
-#include "loader/types.h"
+#include "wasmslot/types.h"
 
 namespace wasmslot {
 
@@ -125,10 +125,15 @@ struct Code {
 // ---------------------------------------------------------------------------
 // Constant expressions (globals, segment offsets, element items): decoded into
 // a short list of operations and evaluated at instantiation.
+//
+// The decoder keeps any well-formed instruction here: that an expression is
+// constant is checked by validation (check_const, loader/validator.cpp), so
+// instantiation, which comes after it, only ever meets the constant ones.
 struct ConstOp {
-  Opcode op;      // i32_const, i64_const, f32_const, f64_const, ref_null,
-                  // ref_func, global_get, and (extended-const) i32/i64
-                  // add, sub, mul
+  Opcode op;      // valid: i32_const, i64_const, f32_const, f64_const,
+                  // v128_const, ref_null, ref_func, global_get, and
+                  // (extended-const) i32/i64 add, sub, mul; anything else
+                  // is kept, without its immediates, to be rejected
   uint64_t imm = 0;     // constant bits, function index or global index;
                         // ref_null: the ValType byte of the heap type
   uint64_t imm_hi = 0;  // v128.const: the high 64 bits

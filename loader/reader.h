@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "loader/leb128.h"
-#include "loader/result.h"
+#include "wasmslot/result.h"
 
 namespace wasmslot {
 

@@ -1,4 +1,4 @@
-#include "loader/types.h"
+#include "wasmslot/types.h"
 
 namespace wasmslot {
 

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "loader/result.h"
+#include "wasmslot/result.h"
 
 namespace wasmslot::json {
 

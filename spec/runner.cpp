@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 #include "spec/json.h"
 #include "spec/spectest.h"
@@ -287,7 +287,7 @@ class ScriptRunner {
     } catch (const BadCommand& e) {
       o = Outcome::fail("malformed command: " + e.why);
     } catch (const std::exception& e) {
-      // e.g. bad_alloc from a huge memory: the module's problem, not a
+      // e.g. bad_alloc from the standard library: a failed command, not a
       // reason to stop the whole run.
       o = Outcome::fail(std::string("exception: ") + e.what());
     }

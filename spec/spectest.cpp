@@ -84,12 +84,12 @@ void add_spectest(Store& store, Imports& imports, std::ostream* out) {
 
   Extern table;
   table.kind = ExternKind::Table;
-  table.table = store.make_table(TableType{ValType::FuncRef, Limits{10, 20}});
+  table.table = store.make_table(TableType{ValType::FuncRef, Limits{10, 20}}).value();
   add("table", table);
 
   Extern memory;
   memory.kind = ExternKind::Memory;
-  memory.memory = store.make_memory(MemoryType{Limits{1, 2}});
+  memory.memory = store.make_memory(MemoryType{Limits{1, 2}}).value();
   add("memory", memory);
 }
 

@@ -12,7 +12,7 @@
 
 #include <ostream>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 
 namespace wasmslot::spec {
 

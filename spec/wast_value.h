@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "interp/runtime.h"
-#include "loader/result.h"
+#include "wasmslot/runtime.h"
+#include "wasmslot/result.h"
 #include "spec/json.h"
 
 namespace wasmslot::spec {

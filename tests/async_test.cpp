@@ -1,4 +1,4 @@
-// The async import protocol through the C++ embedding API (host/async.h): the
+// The async import protocol through the C++ embedding API (include/wasmslot/async.h): the
 // three forms of ASYNC.md on the shared fixtures and on tests/fixtures/async_*.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "host/async.h"
+#include "wasmslot/async.h"
 #include "host/shadow_stack.h"
 #include "loader/loader.h"
 

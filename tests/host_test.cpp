@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "host/event_loop.h"
-#include "host/promise_slots.h"
+#include "wasmslot/event_loop.h"
+#include "wasmslot/promise_slots.h"
 #include "host/value_text.h"
 
 using namespace wasmslot;

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 namespace wasmslot {
@@ -411,7 +411,7 @@ TEST(InterpInstantiate, ImportErrors) {
   Imports wrong_kind;
   Extern mem;
   mem.kind = ExternKind::Memory;
-  mem.memory = store.make_memory({});
+  mem.memory = store.make_memory({}).value();
   wrong_kind.add("env", "f", mem);
   r = store.instantiate(m, wrong_kind);
   ASSERT_FALSE(r.ok());
@@ -433,7 +433,7 @@ TEST(InterpInstantiate, MemoryLimitsMatching) {
     Imports imports;
     Extern e;
     e.kind = ExternKind::Memory;
-    e.memory = store.make_memory({l});
+    e.memory = store.make_memory({l}).value();
     imports.add("env", "mem", e);
     return store.instantiate(mod, imports).ok();
   };
@@ -467,7 +467,7 @@ TEST(InterpInstantiate, DataSegmentsAndPartialFailure) {
   bad.bytes_size = 3;
   m.datas = {ok, bad};
   Store store;
-  MemoryInst* mem = store.make_memory({{1, std::nullopt}});
+  MemoryInst* mem = store.make_memory({{1, std::nullopt}}).value();
   Imports imports;
   Extern e;
   e.kind = ExternKind::Memory;
@@ -506,21 +506,30 @@ TEST(InterpInstantiate, StartFunctionAndGlobals) {
 
 TEST(InterpStore, Growth) {
   Store store;
-  MemoryInst* m = store.make_memory({{1, 3}});
-  EXPECT_EQ(m->grow(1, kMaxPages), 1);
+  MemoryInst* m = store.make_memory({{1, 3}}).value();
+  EXPECT_EQ(m->grow(1), 1);
   EXPECT_EQ(m->pages(), 2u);
-  EXPECT_EQ(m->grow(2, kMaxPages), -1);  // past the declared max
-  EXPECT_EQ(m->grow(0, kMaxPages), 2);
-  MemoryInst* n = store.make_memory({{0, std::nullopt}});
-  EXPECT_EQ(n->grow(kMaxPages + 1, kMaxPages), -1);
-  EXPECT_EQ(n->grow(3, 2), -1);  // past the store's limit
-  TableInst* t = store.make_table({ValType::FuncRef, {2, 10}});
-  EXPECT_EQ(t->grow(8, 7, 1000), 2);
+  EXPECT_EQ(m->grow(2), -1);  // past the declared max
+  EXPECT_EQ(m->grow(0), 2);
+  MemoryInst* n = store.make_memory({{0, std::nullopt}}).value();
+  EXPECT_EQ(n->grow(kMaxPages + 1), -1);  // past the index space
+  Config two_pages;
+  two_pages.max_memory_pages = 2;
+  Store small(two_pages);
+  MemoryInst* o = small.make_memory({{0, std::nullopt}}).value();
+  EXPECT_EQ(o->grow(3), -1);  // past the store's limit
+  EXPECT_EQ(o->grow(2), 0);
+  TableInst* t = store.make_table({ValType::FuncRef, {2, 10}}).value();
+  EXPECT_EQ(t->grow(8, 7), 2);
   EXPECT_EQ(t->elems.size(), 10u);
   EXPECT_EQ(t->elems[9], 7u);
-  EXPECT_EQ(t->grow(1, 0, 1000), -1);
-  TableInst* u = store.make_table({ValType::ExternRef, {0, std::nullopt}});
-  EXPECT_EQ(u->grow(5, 0, 4), -1);
+  EXPECT_EQ(t->grow(1), -1);  // past the declared max
+  Config four_elems;
+  four_elems.max_table_elems = 4;
+  Store small_tables(four_elems);
+  TableInst* u = small_tables.make_table({ValType::ExternRef, {0, std::nullopt}}).value();
+  EXPECT_EQ(u->grow(5), -1);  // past the store's limit
+  EXPECT_EQ(u->grow(4), 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "fuzz/harness.h"
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 extern char** environ;

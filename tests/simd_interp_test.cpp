@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 namespace wasmslot {

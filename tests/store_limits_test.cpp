@@ -10,7 +10,7 @@
 #include <new>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/module.h"
 
 namespace wasmslot {
@@ -55,52 +55,62 @@ TEST(StoreLimits, InstantiationChecksTheTotalsFirst) {
       store.instantiate(declaring({{ValType::FuncRef, {40, std::nullopt}}}, {{{4, std::nullopt}}}), {}).ok());
 }
 
-TEST(StoreLimits, MakeThrowsBeyondTheTotals) {
+TEST(StoreLimits, MakeFailsBeyondTheTotals) {
   Store store(small_totals());
-  store.make_memory({{8, std::nullopt}});
-  EXPECT_THROW(store.make_memory({{3, std::nullopt}}), std::bad_alloc);
-  store.make_table({ValType::FuncRef, {90, std::nullopt}});
-  EXPECT_THROW(store.make_table({ValType::ExternRef, {11, std::nullopt}}), std::bad_alloc);
+  ASSERT_TRUE(store.make_memory({{8, std::nullopt}}).ok());
+  auto m = store.make_memory({{3, std::nullopt}});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "memories exceed the store's limit of 655360 bytes in all");
+  ASSERT_TRUE(store.make_table({ValType::FuncRef, {90, std::nullopt}}).ok());
+  auto t = store.make_table({ValType::ExternRef, {11, std::nullopt}});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().message, "tables exceed the store's limit of 100 elements in all");
+  Config one_page;
+  one_page.max_memory_pages = 1;
+  Store small(one_page);
+  auto big = small.make_memory({{2, std::nullopt}});
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().message, "memory size exceeds the store's limit");
   EXPECT_EQ(store.totals().memory_bytes, 8 * kPageSize);
   EXPECT_EQ(store.totals().table_elems, 90u);
 }
 
 TEST(StoreLimits, GrowFailsBeyondTheTotals) {
   Store store(small_totals());
-  MemoryInst* a = store.make_memory({{4, std::nullopt}});
-  MemoryInst* b = store.make_memory({{4, std::nullopt}});
-  EXPECT_EQ(a->grow(3, kMaxPages), -1);  // 11 pages in all
-  EXPECT_EQ(a->grow(2, kMaxPages), 4);   // 10: exactly the limit
-  EXPECT_EQ(b->grow(1, kMaxPages), -1);
-  EXPECT_EQ(b->grow(0, kMaxPages), 4);
+  MemoryInst* a = store.make_memory({{4, std::nullopt}}).value();
+  MemoryInst* b = store.make_memory({{4, std::nullopt}}).value();
+  EXPECT_EQ(a->grow(3), -1);  // 11 pages in all
+  EXPECT_EQ(a->grow(2), 4);   // 10: exactly the limit
+  EXPECT_EQ(b->grow(1), -1);
+  EXPECT_EQ(b->grow(0), 4);
   EXPECT_EQ(store.totals().memory_bytes, 10 * kPageSize);
-  TableInst* t = store.make_table({ValType::FuncRef, {50, std::nullopt}});
-  TableInst* u = store.make_table({ValType::FuncRef, {40, std::nullopt}});
-  EXPECT_EQ(t->grow(11, 0, 1000), -1);
-  EXPECT_EQ(u->grow(10, 0, 1000), 40);
-  EXPECT_EQ(t->grow(1, 0, 1000), -1);
+  TableInst* t = store.make_table({ValType::FuncRef, {50, std::nullopt}}).value();
+  TableInst* u = store.make_table({ValType::FuncRef, {40, std::nullopt}}).value();
+  EXPECT_EQ(t->grow(11), -1);
+  EXPECT_EQ(u->grow(10), 40);
+  EXPECT_EQ(t->grow(1), -1);
   EXPECT_EQ(store.totals().table_elems, 100u);
 }
 
 TEST(StoreLimits, MemoryGrowsInPlaceWithZeroBytes) {
   Store store;
-  MemoryInst* m = store.make_memory({{1, std::nullopt}});
+  MemoryInst* m = store.make_memory({{1, std::nullopt}}).value();
   // No maximum: the memory reserves what the store's limits allow.
   EXPECT_EQ(m->data.capacity(), kMaxPages * kPageSize);
   uint8_t* const base = m->data.data();
   m->data[kPageSize - 1] = 0xAB;
-  ASSERT_EQ(m->grow(1000, kMaxPages), 1);
+  ASSERT_EQ(m->grow(1000), 1);
   EXPECT_EQ(m->data.data(), base) << "growing must not move the bytes";
   EXPECT_EQ(m->data.size(), 1001 * kPageSize);
   EXPECT_EQ(m->data[kPageSize - 1], 0xAB);
   for (uint64_t at : {kPageSize, 500 * kPageSize + 7, 1001 * kPageSize - 1})
     EXPECT_EQ(m->data[at], 0) << at;
   // A declared maximum bounds the reservation; growing past it fails.
-  MemoryInst* n = store.make_memory({{0, 2}});
+  MemoryInst* n = store.make_memory({{0, 2}}).value();
   EXPECT_EQ(n->data.capacity(), 2 * kPageSize);
   EXPECT_EQ(n->data.size(), 0u);
-  EXPECT_EQ(n->grow(3, kMaxPages), -1);
-  EXPECT_EQ(n->grow(2, kMaxPages), 0);
+  EXPECT_EQ(n->grow(3), -1);
+  EXPECT_EQ(n->grow(2), 0);
   n->data[2 * kPageSize - 1] = 1;
   EXPECT_FALSE(n->data.grow_to(3 * kPageSize));
 }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 namespace wasmslot {

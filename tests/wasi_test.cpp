@@ -1,4 +1,4 @@
-// WASI preview 1 (host/wasi.h): precise checks in process through
+// WASI preview 1 (include/wasmslot/wasi.h): precise checks in process through
 // tests/fixtures/wasi_calls.wat (every WASI function behind a wasm export, so
 // a test chooses the arguments and pointers), suspension through the async
 // runtime with wasi_sleep.wat, and whole programs through the CLI: the .wat
@@ -24,9 +24,9 @@
 #include <thread>
 #include <vector>
 
-#include "host/async.h"
-#include "host/event_loop.h"
-#include "host/wasi.h"
+#include "wasmslot/async.h"
+#include "wasmslot/event_loop.h"
+#include "wasmslot/wasi.h"
 #include "host/wasi_abi.h"
 #include "loader/loader.h"
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "loader/module.h"
-#include "loader/result.h"
+#include "wasmslot/result.h"
 
 namespace wasmslot {
 

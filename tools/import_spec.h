@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "host/async.h"
-#include "loader/result.h"
+#include "wasmslot/async.h"
+#include "wasmslot/result.h"
 
 namespace wasmslot::cli {
 

@@ -25,9 +25,9 @@
 
 #include <csignal>
 
-#include "host/async.h"
+#include "wasmslot/async.h"
 #include "host/value_text.h"
-#include "host/wasi.h"
+#include "wasmslot/wasi.h"
 #include "loader/features.h"
 #include "loader/loader.h"
 #include "tools/dump.h"
@@ -36,7 +36,8 @@
 namespace wasmslot::cli {
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+// The project version (CMakeLists.txt), passed in by the build.
+constexpr const char* kVersion = WASMSLOT_VERSION;
 
 // Exit statuses, documented in --help.
 constexpr int kExitOk = 0;

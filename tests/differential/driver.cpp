@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/runtime.h"
+#include "wasmslot/runtime.h"
 #include "loader/loader.h"
 
 using namespace wasmslot;
