@@ -20,8 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "host/async.h"
-#include "loader/loader.h"
+#include "wasmslot/wasmslot.h"
 
 using namespace wasmslot;
 
