@@ -64,11 +64,10 @@ int main() {
 
   // Form 1. env.get settles 10 ms later with 123; callback adds 321.
   // The import's C++ side returns at once and leaves a timer behind: the
-  // Slot is a small value, kept by the timer's lambda (mutable, because
-  // resolve() is not const). start() only queues the call; run_until_done
-  // runs the loop until the call ends.
+  // Slot is a small value, kept by the timer's lambda. start() only queues
+  // the call; run_until_done runs the loop until the call ends.
   auto seed = instantiate(store, rt, "async_form1.wasm", "get", [](std::span<const Value>, Slot slot) {
-    slot.loop().after(10ms, [slot]() mutable { slot.resolve(Value::i32(123)); });
+    slot.loop().after(10ms, [slot]() { slot.resolve(Value::i32(123)); });
   });
   if (!seed) return fail(seed.error());
   auto call1 = rt.start(**seed, "call", {});
@@ -82,7 +81,7 @@ int main() {
   // callback(h, v) gets the handle. on_done prints each as it finishes.
   auto sleep = [](std::span<const Value> args, Slot slot) {
     int32_t ms = args[0].as_i32();
-    slot.loop().after(std::chrono::milliseconds(ms), [slot, ms]() mutable { slot.resolve(Value::i32(ms)); });
+    slot.loop().after(std::chrono::milliseconds(ms), [slot, ms]() { slot.resolve(Value::i32(ms)); });
   };
   auto handles = instantiate(store, rt, "async_form2.wasm", "sleep", sleep);
   if (!handles) return fail(handles.error());
@@ -97,7 +96,7 @@ int main() {
   // Form 3. env.get settles 1 ms later with 5; sum(n) awaits it n times.
   // Two calls run at once: while one is suspended the loop runs the other.
   auto suspend = instantiate(store, rt, "async_form3.wasm", "get", [](std::span<const Value>, Slot slot) {
-    slot.loop().after(1ms, [slot]() mutable { slot.resolve(Value::i32(5)); });
+    slot.loop().after(1ms, [slot]() { slot.resolve(Value::i32(5)); });
   });
   if (!suspend) return fail(suspend.error());
   for (int32_t n : {10, 3}) {
@@ -111,7 +110,7 @@ int main() {
   // Form 3, the error path: a host that rejects. In the suspended call the
   // import traps, and the call fails as Rejected with the host's code.
   auto failing = instantiate(store, rt, "async_form3.wasm", "get", [](std::span<const Value>, Slot slot) {
-    slot.loop().after(1ms, [slot]() mutable { slot.reject(7); });
+    slot.loop().after(1ms, [slot]() { slot.reject(7); });
   });
   if (!failing) return fail(failing.error());
   const Value two[] = {Value::i32(2)};

@@ -35,8 +35,10 @@ int main(int argc, char** argv) {
   // all `len` bytes are inside the memory and returns an Error otherwise,
   // which we turn into a trap so the wasm call fails cleanly.
   HostFunc log = [](HostCall& call) -> HostAnswer {
-    uint32_t ptr = static_cast<uint32_t>(call.args[0]);  // i32 arguments arrive zero-extended
-    uint32_t len = static_cast<uint32_t>(call.args[1]);
+    // Arguments arrive typed by the function's type; an i32 address is
+    // unsigned, so read it back as such.
+    uint32_t ptr = static_cast<uint32_t>(call.arg(0).as_i32());
+    uint32_t len = static_cast<uint32_t>(call.arg(1).as_i32());
     MemoryInst* memory = call.memory();  // the calling instance's memory 0
     if (!memory) return HostAnswer::trap("env.log: the caller has no memory");
     Result<std::span<uint8_t>> bytes = memory->view(ptr, len);
@@ -51,10 +53,10 @@ int main(int argc, char** argv) {
   // variable the lambda captures: host functions may keep state.
   uint32_t seed = 12345;
   HostFunc random = [&seed](HostCall& call) -> HostAnswer {
-    int32_t max = static_cast<int32_t>(call.args[0]);
+    int32_t max = call.arg(0).as_i32();
     if (max <= 0) return HostAnswer::trap("env.random: max must be positive, got " + std::to_string(max));
     seed = seed * 1103515245u + 12345u;
-    call.results[0] = Value::i32(static_cast<int32_t>((seed >> 16) % max) + 1).lo;  // 1..max
+    call.set_result(0, Value::i32(static_cast<int32_t>((seed >> 16) % max) + 1));  // 1..max
     return HostAnswer::ok();
   };
 

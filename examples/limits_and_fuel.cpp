@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   Thread spinner(store);
   spinner.set_fuel(10000);
   ExecState s = spinner.invoke(inst.get_func("spin"), {});
-  std::printf("spin: %s (%s), fuel left %" PRIu64 "\n", s == ExecState::OutOfFuel ? "OutOfFuel" : "?",
+  std::printf("spin: %s (%s), fuel left %" PRIu64 "\n", to_string(s),
               spinner.trap_message().c_str(), spinner.fuel().value_or(0));
 
   // 4. A finite computation that needs more than it was given: each time it

@@ -48,11 +48,11 @@ const std::string& Slot::import_name() const {
 }
 
 bool Slot::pending() const { return rt_ && rt_->slots_.is_pending(h_); }
-Status Slot::resolve(Value v) { return rt_->settle_resolve(h_, v); }
-Status Slot::resolve() { return rt_->settle_resolve(h_, std::nullopt); }
-Status Slot::reject(int32_t code) { return rt_->settle_reject(h_, code); }
-Status Slot::set_deadline(std::chrono::milliseconds ms) { return rt_->set_deadline(h_, ms); }
-Status Slot::on_cancel(std::function<void()> fn) { return rt_->add_on_cancel(h_, std::move(fn)); }
+Status Slot::resolve(Value v) const { return rt_->settle_resolve(h_, v); }
+Status Slot::resolve() const { return rt_->settle_resolve(h_, std::nullopt); }
+Status Slot::reject(int32_t code) const { return rt_->settle_reject(h_, code); }
+Status Slot::set_deadline(std::chrono::milliseconds ms) const { return rt_->set_deadline(h_, ms); }
+Status Slot::on_cancel(std::function<void()> fn) const { return rt_->add_on_cancel(h_, std::move(fn)); }
 EventLoop& Slot::loop() const { return rt_->loop_; }
 RemoteSlot Slot::remote() const { return RemoteSlot(rt_, h_, rt_->loop_.keep_alive()); }
 

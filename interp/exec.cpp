@@ -496,6 +496,17 @@ ExecState Thread::resume_trap(std::string message) {
   return im.trap(*this, std::move(message));
 }
 
+const char* to_string(ExecState s) {
+  switch (s) {
+    case ExecState::Idle: return "Idle";
+    case ExecState::Done: return "Done";
+    case ExecState::Trapped: return "Trapped";
+    case ExecState::Suspended: return "Suspended";
+    case ExecState::OutOfFuel: return "OutOfFuel";
+  }
+  return "?";
+}
+
 Result<std::vector<Value>> Store::call(FuncInst* func, std::span<const Value> args) {
   Thread thread(*this);
   switch (thread.invoke(func, args)) {

@@ -48,14 +48,18 @@ uint64_t Store::memory_room(const MemoryType& type, uint64_t others) const {
 // minimum that does not fit names one of the embedder's limits.
 Status Store::table_fits(const TableType& type, uint64_t others) const {
   if (type.limits.min <= table_room(type, others)) return Ok{};
-  if (type.limits.min > config_.max_table_elems) return Error{"table size exceeds the store's limit"};
+  if (type.limits.min > config_.max_table_elems)
+    return Error{"table size " + std::to_string(type.limits.min) + " exceeds the store's limit of " +
+                 std::to_string(config_.max_table_elems) + " elements per table"};
   return Error{"tables exceed the store's limit of " + std::to_string(config_.max_total_table_elems) +
                " elements in all"};
 }
 
 Status Store::memory_fits(const MemoryType& type, uint64_t others) const {
   if (type.limits.min <= memory_room(type, others)) return Ok{};
-  if (type.limits.min > config_.max_memory_pages) return Error{"memory size exceeds the store's limit"};
+  if (type.limits.min > config_.max_memory_pages)
+    return Error{"memory size " + std::to_string(type.limits.min) + " pages exceeds the store's limit of " +
+                 std::to_string(config_.max_memory_pages) + " pages per memory"};
   return Error{"memories exceed the store's limit of " + std::to_string(config_.max_total_memory_bytes) +
                " bytes in all"};
 }
@@ -238,6 +242,27 @@ MemoryInst* Instance::get_memory(std::string_view name) const {
 GlobalInst* Instance::get_global(std::string_view name) const {
   auto e = get_export(name);
   return (e && e->kind == ExternKind::Global) ? e->global : nullptr;
+}
+
+// Arguments and results are cells, one per value and two per v128 (the
+// interpreter's stack layout, copied straight): the i-th value starts after
+// the cells of the values before it.
+static uint32_t cell_of(const std::vector<ValType>& types, uint32_t i) {
+  uint32_t cell = 0;
+  for (uint32_t k = 0; k < i; ++k) cell += cells_of(types[k]);
+  return cell;
+}
+
+Value HostCall::arg(uint32_t i) const {
+  const ValType t = func.type.params[i];
+  const uint32_t c = cell_of(func.type.params, i);
+  return {t, args[c], t == ValType::V128 ? args[c + 1] : 0};
+}
+
+void HostCall::set_result(uint32_t i, const Value& v) {
+  const uint32_t c = cell_of(func.type.results, i);
+  results[c] = v.lo;
+  if (v.type == ValType::V128) results[c + 1] = v.hi;
 }
 
 MemoryInst* HostCall::memory(uint32_t index) const {

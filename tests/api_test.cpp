@@ -77,7 +77,7 @@ TEST(PublicApi, HostFunctionReadsTheCallersMemory) {
   Imports imports = surface_imports(store, [&](HostCall& call) {
     MemoryInst* memory = call.memory();
     if (!memory) return HostAnswer::trap("no memory");
-    auto bytes = memory->view(static_cast<uint32_t>(call.args[0]), static_cast<uint32_t>(call.args[1]));
+    auto bytes = memory->view(static_cast<uint32_t>(call.arg(0).as_i32()), static_cast<uint32_t>(call.arg(1).as_i32()));
     if (!bytes) return HostAnswer::trap(bytes.error().message);
     logged.assign(bytes->begin(), bytes->end());
     return HostAnswer::ok();
@@ -94,6 +94,24 @@ TEST(PublicApi, HostFunctionReadsTheCallersMemory) {
   EXPECT_EQ(instance->get_memory("tab"), nullptr);
   EXPECT_EQ(instance->get_func("own"), nullptr);
   EXPECT_EQ(instance->get_table("missing"), nullptr);
+}
+
+// Typed arguments and results, v128 included (two cells each).
+TEST(PublicApi, HostCallArgumentsAndResultsAreTyped) {
+  Store store;
+  const FuncType type{{ValType::I32, ValType::V128, ValType::F64}, {ValType::V128, ValType::I64}};
+  FuncInst* f = store.make_host_func(type, [](HostCall& call) {
+    const Value v = call.arg(1);
+    call.set_result(0, Value::v128(v.hi, v.lo));  // halves swapped
+    call.set_result(1, Value::i64(call.arg(0).as_i32() + static_cast<int64_t>(call.arg(2).as_f64())));
+    return HostAnswer::ok();
+  });
+  const Value args[] = {Value::i32(-5), Value::v128(1, 2), Value::f64(40.0)};
+  auto r = store.call(f, args);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0], Value::v128(2, 1));
+  EXPECT_EQ((*r)[1], Value::i64(35));
 }
 
 TEST(PublicApi, MemoryViewsAreBoundsChecked) {

@@ -390,7 +390,7 @@ TEST(Cli, AllocationBombsAreRefusedBeforeAllocating) {
   // One table of 2^32-1 elements (valid: the most a table type may declare).
   const std::string huge_table =
       write_temp("huge_table.wasm", std::string("\0asm\1\0\0\0\4\x08\1\x70\0\xFF\xFF\xFF\xFF\x0F", 18));
-  expect_error(run({"run", huge_table}), 1, "table size exceeds the store's limit");
+  expect_error(run({"run", huge_table}), 1, "exceeds the store's limit of 10000000 elements per table");
   expect_small_rss({"run", huge_table});
   // 2^32-1 functions; a body with 2^32-1 + 2 locals: malformed, found out
   // from the counts alone.

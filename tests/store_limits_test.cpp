@@ -70,7 +70,7 @@ TEST(StoreLimits, MakeFailsBeyondTheTotals) {
   Store small(one_page);
   auto big = small.make_memory({{2, std::nullopt}});
   ASSERT_FALSE(big.ok());
-  EXPECT_EQ(big.error().message, "memory size exceeds the store's limit");
+  EXPECT_EQ(big.error().message, "memory size 2 pages exceeds the store's limit of 1 pages per memory");
   EXPECT_EQ(store.totals().memory_bytes, 8 * kPageSize);
   EXPECT_EQ(store.totals().table_elems, 90u);
 }

@@ -116,17 +116,17 @@ class Slot {
 
   /// Resolves the slot with `v`, of value_type(); an Error if the slot is
   /// not pending or `v` has another type.
-  Status resolve(Value v);
-  Status resolve();  ///< for a slot of no value type
+  Status resolve(Value v) const;
+  Status resolve() const;  ///< for a slot of no value type
   /// Rejects the slot as a host error with `code` (not one of the reserved
   /// codes); an Error if the slot is not pending.
-  Status reject(int32_t code = kDefaultRejectCode);
+  Status reject(int32_t code = kDefaultRejectCode) const;
 
   /// Rejects the slot as timed out (code -1) if it is still pending after `ms`.
-  Status set_deadline(std::chrono::milliseconds ms);
+  Status set_deadline(std::chrono::milliseconds ms) const;
   /// Host cleanup to run if the slot is cancelled or times out (e.g. to stop
   /// a timer or a request); not run after a normal settlement.
-  Status on_cancel(std::function<void()> fn);
+  Status on_cancel(std::function<void()> fn) const;
 
   /// The slot as another thread may settle it (see RemoteSlot).
   RemoteSlot remote() const;

@@ -126,6 +126,13 @@ struct HostCall {
   /// The caller's memory `index` (memory 0: where C strings and buffers
   /// live), or null when the caller has none or the call came from the host.
   MemoryInst* memory(uint32_t index = 0) const;
+
+  /// Parameter `i` as a typed Value (the cells read by the function's type;
+  /// `i` must be less than the number of parameters).
+  Value arg(uint32_t i) const;
+  /// Writes result `i` (of the function's i-th result type, which `v` must
+  /// have; `i` less than the number of results).
+  void set_result(uint32_t i, const Value& v);
 };
 
 /// The C++ side of a host function (Store::make_host_func): see HostAnswer.
@@ -423,6 +430,8 @@ enum class ExecState : uint8_t {
   OutOfFuel,  ///< the thread's fuel ran out: trap_message() is "out of fuel";
               ///< add_fuel() then resume() continues where it stopped
 };
+/// The state's name, as its enumerator is spelled: "Idle", "Done", ...
+const char* to_string(ExecState s);
 
 /// One step of a traced Thread: the instruction about to execute, and the
 /// machine's state before it. Valid only during the trace function's call.
