@@ -60,9 +60,20 @@ bool import_matches(const Module& m, const Import& imp, const Extern& e) {
 
 // Constant expressions (spec 4.4.10 "Expressions" restricted to constant
 // instructions, plus extended-const's i32/i64 add, sub, mul), evaluated on a
-// tiny stack. The validator has already checked the expression's type.
+// stack of their own. The validator has already checked the expression's
+// type, but not its depth: any number of operands may wait for extended-const
+// arithmetic. Each instruction pushes one value at most, so a stack as long
+// as the expression always has room: a small one on the C++ stack for the
+// usual expressions (one instruction, or a few: element segments evaluate
+// one per element), a vector for longer ones.
 Result<Value> eval_const(const ConstExpr& expr, const Instance& inst) {
-  Value stack[8];
+  Value small[8];
+  std::vector<Value> large;
+  Value* stack = small;
+  if (expr.ops.size() > std::size(small)) {
+    large.resize(expr.ops.size());
+    stack = large.data();
+  }
   size_t n = 0;
   auto fail = [&] { return Error{"invalid constant expression", expr.offset}; };
   for (const ConstOp& op : expr.ops) {
@@ -74,7 +85,6 @@ Result<Value> eval_const(const ConstExpr& expr, const Instance& inst) {
       case Opcode::ref_null:
       case Opcode::ref_func:
       case Opcode::global_get: {
-        if (n == std::size(stack)) return fail();
         Value v;
         if (op.op == Opcode::i32_const) v = Value::i32(static_cast<int32_t>(op.imm));
         else if (op.op == Opcode::i64_const) v = Value::i64(static_cast<int64_t>(op.imm));
@@ -92,7 +102,6 @@ Result<Value> eval_const(const ConstExpr& expr, const Instance& inst) {
         break;
       }
       case Opcode::v128_const:
-        if (n == std::size(stack)) return fail();
         stack[n++] = Value::v128(op.imm, op.imm_hi);
         break;
       case Opcode::i32_add:
@@ -125,21 +134,34 @@ Result<Value> eval_const(const ConstExpr& expr, const Instance& inst) {
 
 }  // namespace
 
+// Imports by name are looked up in order, then instantiated by position, as
+// the spec's instantiation takes them.
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Imports& imports) {
+  if (!module) return Error{"no module"};
+  std::vector<Extern> externs;
+  externs.reserve(module->imports.size());
+  for (const Import& imp : module->imports) {
+    const Extern* e = imports.find(imp.module, imp.name);
+    if (!e) return Error{"unknown import: " + import_name(imp)};
+    externs.push_back(*e);
+  }
+  return instantiate(std::move(module), externs);
+}
+
+Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, std::span<const Extern> imports) {
   if (!module) return Error{"no module"};
   const Module& m = *module;
 
-  // 1. Imports: every one must be provided, with a matching type. Nothing is
-  // allocated before all of them are checked, so an unlinkable module leaves
-  // no trace in the store.
-  std::vector<Extern> resolved;
-  resolved.reserve(m.imports.size());
-  for (const Import& imp : m.imports) {
-    const Extern* e = imports.find(imp.module, imp.name);
-    if (!e) return Error{"unknown import: " + import_name(imp)};
-    if (!import_matches(m, imp, *e)) return Error{"incompatible import type: " + import_name(imp)};
-    resolved.push_back(*e);
-  }
+  // 1. Imports: one per import of the module, in order, each of a matching
+  // type. Nothing is allocated before all of them are checked, so an
+  // unlinkable module leaves no trace in the store.
+  if (imports.size() != m.imports.size())
+    return Error{"expected " + std::to_string(m.imports.size()) + " imports, got " +
+                 std::to_string(imports.size())};
+  std::vector<Extern> resolved(imports.begin(), imports.end());
+  for (size_t i = 0; i < m.imports.size(); ++i)
+    if (!import_matches(m, m.imports[i], resolved[i]))
+      return Error{"incompatible import type: " + import_name(m.imports[i])};
   // Refuse sizes beyond the store's limits, for each object and for all of
   // them together with what the store already holds, before allocating
   // anything: a module of a few bytes can declare thousands of big tables

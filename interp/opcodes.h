@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 namespace wasmslot {
 
@@ -91,19 +90,5 @@ constexpr OpcodeTables make_opcode_tables() {
 }
 
 inline constexpr OpcodeTables kOpcodeTables = make_opcode_tables();
-
-inline std::optional<Opcode> decode_opcode(uint8_t byte) {
-  const int16_t op = kOpcodeTables.byte[byte];
-  if (op < 0) return std::nullopt;
-  return static_cast<Opcode>(op);
-}
-
-// prefix is 0xFC or 0xFD (anything else: nullopt).
-inline std::optional<Opcode> decode_prefixed_opcode(uint8_t prefix, uint32_t code) {
-  if (code >= OpcodeTables::kPrefixedSize) return std::nullopt;
-  const int16_t op = prefix == 0xFC ? kOpcodeTables.fc[code] : prefix == 0xFD ? kOpcodeTables.fd[code] : -1;
-  if (op < 0) return std::nullopt;
-  return static_cast<Opcode>(op);
-}
 
 }  // namespace wasmslot

@@ -17,7 +17,9 @@
 //     cut to the section's size; only afterwards is the size compared with
 //     what was read ("section size mismatch"). Reads can never go past the
 //     end of the module, so this is safe, and a count that claims more entries
-//     than the section holds fails the same way the reference fails.
+//     than the section holds fails the same way the reference fails. (The
+//     exception: a constant expression is read within its section, see
+//     const_expr: one without its `end` never runs on into the next section.)
 //   * the checks that relate sections to each other (function and code
 //     counts, data count) run after the last section.
 //
@@ -365,6 +367,14 @@ Result<GlobalType> Decoder::global_type(Reader& r) {
 // kept as a ConstOp with its real opcode for the validator (check_const in
 // loader/validator.cpp) to reject. Only the immediates of the constant
 // instructions are kept: the others are never evaluated.
+//
+// Memory: a ConstOp takes 24 bytes, an instruction as little as one, so an
+// expression is kept only up to its first non-constant instruction. That one
+// is kept (check_const rejects it, and reports the expression's offset, so
+// nothing after it could change the error); the rest is read, to find the
+// expression's `end`, and dropped. Blocks are counted, not stored
+// (InstrReader::read_expression). And the reader's window ends with the
+// section: an expression cannot run on into the next one.
 
 // One instruction of a constant expression as a ConstOp (module.h says where
 // each kind of immediate goes).
@@ -394,13 +404,37 @@ ConstOp const_op(Opcode op, const InstrImm& imm) {
   return c;
 }
 
+// Can `op` be part of a valid constant expression (given the right
+// features, types and indices, which the validator checks)? The decoder
+// keeps an expression's instructions up to the first one that cannot.
+bool may_be_constant(Opcode op) {
+  switch (op) {
+    case Opcode::i32_const: case Opcode::i64_const:
+    case Opcode::f32_const: case Opcode::f64_const: case Opcode::v128_const:
+    case Opcode::ref_null: case Opcode::ref_func: case Opcode::global_get:
+    case Opcode::i32_add: case Opcode::i32_sub: case Opcode::i32_mul:  // extended-const
+    case Opcode::i64_add: case Opcode::i64_sub: case Opcode::i64_mul:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<ConstExpr> Decoder::const_expr(Reader& r) {
   ConstExpr e;
   e.offset = r.position();
-  InstrReader in(m_, features_, r.position(), r.end());
+  // The window ends with the current section (every caller reads one).
+  // Only when an earlier item has already run past that end is it left at
+  // r's end, so that the section size check reports it as before.
+  const size_t end = section_end_ >= r.position() ? std::min(section_end_, r.end()) : r.end();
+  InstrReader in(m_, features_, r.position(), end);
   in.allow_data_indices();
-  const bool ok = in.read_expression(
-      [&](Opcode op, const InstrImm& imm, size_t) { e.ops.push_back(const_op(op, imm)); });
+  bool keep = true;  // until the first instruction that is not constant
+  const bool ok = in.read_expression([&](Opcode op, const InstrImm& imm, size_t) {
+    if (!keep) return;
+    e.ops.push_back(const_op(op, imm));
+    keep = may_be_constant(op);
+  });
   if (!ok) {
     Error error = in.error();
     // The instruction reader, written for the validator's hot loop, says

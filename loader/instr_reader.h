@@ -102,10 +102,12 @@ class InstrReader {
   // stops after that `end`. Blocks nest, so the `end` of a block, loop or if
   // inside the expression is one of its instructions, not its end: such an
   // expression is well formed (if never constant), and the next item of the
-  // section starts where the reference interpreter says it does.
+  // section starts where the reference interpreter says it does. Blocks are
+  // only counted (nothing is allocated per block), in 64 bits: a module may
+  // be allowed more than 2^32 bytes.
   template <class Visit>
   bool read_expression(Visit&& visit) {
-    uint32_t depth = 0;  // blocks opened and not yet ended
+    uint64_t depth = 0;  // blocks opened and not yet ended
     Opcode op;
     InstrImm imm;
     for (;;) {

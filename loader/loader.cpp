@@ -21,21 +21,42 @@ Result<std::shared_ptr<const Module>> load(std::vector<uint8_t> bytes, const Fea
   return std::shared_ptr<const Module>(std::move(module));
 }
 
-Result<std::shared_ptr<const Module>> load_file(const std::string& path, const Features& features,
-                                                const ModuleLimits& limits) {
+Result<std::vector<uint8_t>> read_module_file(const std::string& path, uint64_t max_size) {
   // stdio rather than iostreams: it reports why a file cannot be read
   // (errno), and needs no exceptions.
+  //
+  // Reading stops as soon as the file is larger than max_size, with the
+  // error decode() gives such a module: a huge file, or an endless one
+  // (/dev/zero, a pipe), costs at most the limit, not all of memory.
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Error{path + ": " + std::strerror(errno)};
+  if (!f) return Error{std::strerror(errno)};
   std::vector<uint8_t> bytes;
   uint8_t buf[65536];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  bool too_large = false;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (n > max_size - bytes.size()) {  // bytes.size() <= max_size here
+      too_large = true;
+      break;
+    }
+    bytes.insert(bytes.end(), buf, buf + n);
+  }
   const bool failed = std::ferror(f);
   const int err = errno;
   std::fclose(f);
-  if (failed) return Error{path + ": " + std::strerror(err)};
-  return load(std::move(bytes), features, limits);
+  if (too_large) return Error{"module too large", max_size};
+  if (failed) return Error{std::strerror(err)};
+  return bytes;
+}
+
+Result<std::shared_ptr<const Module>> load_file(const std::string& path, const Features& features,
+                                                const ModuleLimits& limits) {
+  auto bytes = read_module_file(path, limits.max_module_size);
+  if (!bytes) {
+    if (bytes.error().offset) return bytes.error();  // too large: the error decode() gives
+    return Error{path + ": " + bytes.error().message};
+  }
+  return load(std::move(*bytes), features, limits);
 }
 
 // The types of imports and exports, with every index resolved: an embedder

@@ -28,4 +28,10 @@ enum class Translation : uint8_t { plain, fused };
 Status validate(Module& module, const Features& = {}, const ModuleLimits& = {},
                 Translation = Translation::plain);
 
+// The bytes of the file at `path`, read with a bound: "module too large"
+// (offset max_size) as soon as it holds more than `max_size` bytes, so an
+// endless file costs at most that; otherwise an Error with the system's
+// reason (offset 0). load_file() and the command line use it.
+Result<std::vector<uint8_t>> read_module_file(const std::string& path, uint64_t max_size);
+
 }  // namespace wasmslot

@@ -1,12 +1,14 @@
 // Reader: a cursor over the bytes of a module, reading the binary format's
-// primitive values (spec section 5.2 "Values"): bytes, LEB128 integers, floats,
-// byte vectors and names.
+// primitive values (spec section 5.2 "Values") that sections are made of:
+// bytes, LEB128 integers, byte vectors and names.
 //
-// The decoder reads sections with it, and the validator reads instruction
-// immediates with it. Every read either succeeds and advances, or returns an
-// Error whose message is the one the spec's reference interpreter gives and
-// whose offset is a byte offset in the module. Nothing throws, and nothing
-// reads outside the window the Reader was given.
+// The decoder reads sections with it. Instructions, in function bodies and
+// constant expressions alike, are read by InstrReader (loader/instr_reader.h),
+// which has its own readers for their immediates (signed integers, floats).
+// Every read either succeeds and advances, or returns an Error whose message
+// is the one the spec's reference interpreter gives and whose offset is a
+// byte offset in the module. Nothing throws, and nothing reads outside the
+// window the Reader was given.
 //
 // Positions are always offsets into the whole span the Reader was built on
 // (normally Module::bytes), even when the Reader only covers a window of it:
@@ -104,17 +106,9 @@ class Reader {
   }
   Result<uint64_t> read_u64() { return read_unsigned(64); }
 
-  Result<int32_t> read_s32() {
-    auto r = read_signed(32);
-    if (!r) return r.error();
-    return static_cast<int32_t>(r.value());
-  }
-  // s33 is used by block types only: a non-negative value is a type index, a
-  // negative one a value type or the empty type (see spec 5.4.1).
-  Result<int64_t> read_s33() { return read_signed(33); }
-  Result<int64_t> read_s64() { return read_signed(64); }
-
   // Any width from 1 to 64 bits; e.g. read_unsigned(1) reads a limits flag.
+  // (Instruction immediates, signed ones and floats among them, are read by
+  // InstrReader, loader/instr_reader.h.)
   Result<uint64_t> read_unsigned(unsigned bits) {
     LebRead r = read_unsigned_leb128(data_ + pos_, data_ + end_, bits);
     return finish(r);
@@ -141,22 +135,6 @@ class Reader {
     if (!n) return n.error();
     if (n.value() > end_ - start) return Error{kLengthOutOfBounds, start};
     return n.value();
-  }
-
-  // --- Floats: the raw IEEE 754 bits, little endian -------------------------
-  Result<uint32_t> read_f32_bits() {
-    if (remaining() < 4) return Error{kUnexpectedEnd, end_};
-    uint32_t bits = 0;
-    for (int i = 3; i >= 0; --i) bits = (bits << 8) | data_[pos_ + i];
-    pos_ += 4;
-    return bits;
-  }
-  Result<uint64_t> read_f64_bits() {
-    if (remaining() < 8) return Error{kUnexpectedEnd, end_};
-    uint64_t bits = 0;
-    for (int i = 7; i >= 0; --i) bits = (bits << 8) | data_[pos_ + i];
-    pos_ += 8;
-    return bits;
   }
 
   // --- Names ------------------------------------------------------------------

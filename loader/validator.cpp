@@ -81,8 +81,10 @@ bool is_extended_const_op(Opcode op, ValType& t) {
 // and reported at the expression's offset.
 //
 // This is where a non-constant instruction is rejected: the decoder keeps
-// every well-formed instruction (`(global i32 (i32.ctz (i32.const 1)))` is
-// invalid, not malformed), as a ConstOp with its own opcode.
+// well-formed instructions (`(global i32 (i32.ctz (i32.const 1)))` is
+// invalid, not malformed) as ConstOps with their own opcodes, up to and
+// including the first one that cannot be constant; what follows that one
+// could not change the error, which is reported at the expression's offset.
 //
 // In Wasm 2.0 a constant expression may read only *imported* globals, and
 // only immutable ones: global initialisers, element and data offsets alike

@@ -36,23 +36,23 @@ Config small_totals() {
 TEST(StoreLimits, InstantiationChecksTheTotalsFirst) {
   Store store(small_totals());
   // Each memory fits, together they do not: nothing is allocated.
-  auto r = store.instantiate(declaring({}, {{{6, std::nullopt}}, {{6, std::nullopt}}}), {});
+  auto r = store.instantiate(declaring({}, {{{6, std::nullopt}}, {{6, std::nullopt}}}), Imports{});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "memories exceed the store's limit of 655360 bytes in all");
   EXPECT_EQ(store.totals().memory_bytes, 0u);
   const TableType sixty{ValType::FuncRef, {60, std::nullopt}};
-  auto t = store.instantiate(declaring({sixty, sixty}, {}), {});
+  auto t = store.instantiate(declaring({sixty, sixty}, {}), Imports{});
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().message, "tables exceed the store's limit of 100 elements in all");
   EXPECT_EQ(store.totals().table_elems, 0u);
   // What earlier instances hold counts too.
-  ASSERT_TRUE(store.instantiate(declaring({sixty}, {{{6, std::nullopt}}}), {}).ok());
+  ASSERT_TRUE(store.instantiate(declaring({sixty}, {{{6, std::nullopt}}}), Imports{}).ok());
   EXPECT_EQ(store.totals().memory_bytes, 6 * kPageSize);
   EXPECT_EQ(store.totals().table_elems, 60u);
-  EXPECT_FALSE(store.instantiate(declaring({}, {{{5, std::nullopt}}}), {}).ok());
-  EXPECT_FALSE(store.instantiate(declaring({{ValType::FuncRef, {41, std::nullopt}}}, {}), {}).ok());
+  EXPECT_FALSE(store.instantiate(declaring({}, {{{5, std::nullopt}}}), Imports{}).ok());
+  EXPECT_FALSE(store.instantiate(declaring({{ValType::FuncRef, {41, std::nullopt}}}, {}), Imports{}).ok());
   EXPECT_TRUE(
-      store.instantiate(declaring({{ValType::FuncRef, {40, std::nullopt}}}, {{{4, std::nullopt}}}), {}).ok());
+      store.instantiate(declaring({{ValType::FuncRef, {40, std::nullopt}}}, {{{4, std::nullopt}}}), Imports{}).ok());
 }
 
 TEST(StoreLimits, MakeFailsBeyondTheTotals) {

@@ -159,16 +159,11 @@ int fail(const Failure& f) {
   return f.status;
 }
 
+// The module file, read with the loader's size bound (an endless file is
+// refused at the limit, not read until memory runs out).
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Error{"cannot read " + path + ": " + std::strerror(errno)};
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
-  bool err = std::ferror(f);
-  std::fclose(f);
-  if (err) return Error{"cannot read " + path + ": read error"};
+  auto bytes = read_module_file(path, ModuleLimits{}.max_module_size);
+  if (!bytes) return Error{"cannot read " + path + ": " + bytes.error().message, bytes.error().offset};
   return bytes;
 }
 

@@ -127,12 +127,12 @@ struct HostCall {
   /// live), or null when the caller has none or the call came from the host.
   MemoryInst* memory(uint32_t index = 0) const;
 
-  /// Parameter `i` as a typed Value (the cells read by the function's type;
-  /// `i` must be less than the number of parameters).
+  /// Parameter `i` as a typed Value (its cells read by the function's type);
+  /// a zero i32 if the function has no parameter `i`.
   Value arg(uint32_t i) const;
-  /// Writes result `i` (of the function's i-th result type, which `v` must
-  /// have; `i` less than the number of results).
-  void set_result(uint32_t i, const Value& v);
+  /// Writes result `i`: an Error, writing nothing, if the function has no
+  /// result `i` or it is of another type than `v`.
+  Status set_result(uint32_t i, const Value& v);
 };
 
 /// The C++ side of a host function (Store::make_host_func): see HostAnswer.
@@ -235,11 +235,6 @@ class TableElems {
 /// A table instance (spec: tableinst). Made by Store::make_table or by
 /// instantiation; owned by its store.
 struct TableInst {
-  /// A table of `t.limits.min` null elements with room for `capacity`,
-  /// owned by `owner`. Store::make_table and instantiation make them.
-  TableInst(TableType t, uint64_t capacity, Store& owner) noexcept
-      : type(t), elems(t.limits.min, capacity), store(owner) {}
-
   TableType type;    ///< its table type
   TableElems elems;  ///< its elements (spec: tableinst.elem)
   Store& store;      ///< the owner, whose limits and totals a grow respects
@@ -248,16 +243,17 @@ struct TableInst {
   /// Grows by `delta` elements set to `init` (spec: table.grow): the old
   /// size, or -1 past the type's maximum or the store's limits.
   int64_t grow(uint64_t delta, Ref init = 0);
+
+ private:
+  // Only the Store makes tables, so every one is counted in its totals.
+  friend class Store;
+  TableInst(TableType t, uint64_t capacity, Store& owner) noexcept
+      : type(t), elems(t.limits.min, capacity), store(owner) {}
 };
 
 /// A memory instance (spec: meminst). Made by Store::make_memory or by
 /// instantiation; owned by its store.
 struct MemoryInst {
-  /// A memory of `t.limits.min` pages with room for `capacity_pages`, owned
-  /// by `owner`. Store::make_memory and instantiation make them.
-  MemoryInst(MemoryType t, uint64_t capacity_pages, Store& owner) noexcept
-      : type(t), data(t.limits.min * kPageSize, capacity_pages * kPageSize), store(owner) {}
-
   MemoryType type;   ///< its memory type
   MemoryBytes data;  ///< size is always pages * 64 KiB
   Store& store;      ///< the owner, whose limits and totals a grow respects
@@ -279,6 +275,12 @@ struct MemoryInst {
   Status read(uint64_t offset, std::span<uint8_t> out) const;
   /// Copies `in` into the memory at `offset`, all or nothing.
   Status write(uint64_t offset, std::span<const uint8_t> in);
+
+ private:
+  // Only the Store makes memories, so every one is counted in its totals.
+  friend class Store;
+  MemoryInst(MemoryType t, uint64_t capacity_pages, Store& owner) noexcept
+      : type(t), data(t.limits.min * kPageSize, capacity_pages * kPageSize), store(owner) {}
 };
 
 /// A global instance (spec: globalinst): its type and its value.
@@ -386,6 +388,11 @@ class Store {
   /// Effects of segments applied before a trap stay, as the spec requires;
   /// the partially made instance is still owned by the store.
   Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Imports& imports);
+  /// The same with the imports given by position: `imports[i]` is the
+  /// module's i-th import (module_imports() order), as the spec and the C
+  /// API take them; a module may import one name twice. Error: "expected N
+  /// imports, got M", and those above.
+  Result<Instance*> instantiate(std::shared_ptr<const Module> module, std::span<const Extern> imports);
 
   /// Synchronous call of a function: its results, or an Error whose message is
   /// the trap's text ("integer divide by zero", ...). A host function answering
@@ -438,7 +445,7 @@ const char* to_string(ExecState s);
 struct TraceEvent {
   const FuncInst& func;  ///< the running function (a wasm function)
   uint32_t depth;        ///< frames below it on the call stack (0: the entry's)
-  uint32_t index;        ///< the instruction's index in func.func->code.instrs
+  uint32_t index;        ///< the instruction's index in its function's translated code
   const Instr& instr;    ///< the translated instruction (private form: loader/module.h)
   /// Its name: the text format's ("i32.add", "local.get"), or for a
   /// superinstruction the interpreter's own ("i32_add_lc").
