@@ -73,7 +73,9 @@ case "$mode" in
     # benchmarks or differential tests here: the plain build above runs them.
     CXX=g++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Release -DWASMSLOT_SANITIZE=ON \
       -DWASMSLOT_BENCH=OFF -DWASMSLOT_DIFFERENTIAL=OFF >/dev/null
-    cmake --build build-asan -j "$jobs" --target wasmslot-tests
+    cmake --build build-asan -j "$jobs"
     build-asan/tests/wasmslot-tests
+    # The C API's C programs and the examples, instrumented the same way.
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'capi|example'
     ;;
 esac

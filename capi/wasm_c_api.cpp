@@ -22,10 +22,13 @@
 #include <wasm.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -155,9 +158,14 @@ R guarded(R fallback, F&& f) noexcept {
 template <class Vec>
 bool vec_alloc(Vec* out, size_t n) noexcept {
   using T = std::remove_pointer_t<decltype(out->data)>;
+  static_assert(std::is_trivially_destructible_v<T>, "no array cookie: n * sizeof(T) is the whole size");
   out->size = 0;
   out->data = nullptr;
   if (n == 0) return true;
+  // A size whose byte count overflows makes new[] throw
+  // std::bad_array_new_length, even the nothrow form, and no object may be
+  // larger than PTRDIFF_MAX bytes anyway.
+  if (n > PTRDIFF_MAX / sizeof(T)) return false;
   T* data = new (std::nothrow) T[n]();  // value-initialised: zero values, null pointers
   if (!data) return false;
   out->data = data;
@@ -171,8 +179,11 @@ void vec_free(Vec* v) noexcept {
   v->size = 0;
 }
 
-wasm_trap_t* new_trap(std::string message) noexcept {
-  return guarded<wasm_trap_t*>(nullptr, [&] { return new wasm_trap_t{std::move(message)}; });
+// A new trap with a copy of `message`, or NULL if out of memory. The copy is
+// made here, under the guard: callers pass a view, never a std::string built
+// outside a try block.
+wasm_trap_t* new_trap(std::string_view message) noexcept {
+  return guarded<wasm_trap_t*>(nullptr, [&] { return new wasm_trap_t{std::string(message)}; });
 }
 
 // ---------------------------------------------------------------------------
@@ -785,11 +796,9 @@ wasm_trap_t* wasm_trap_copy(const wasm_trap_t* trap) { return new_trap(trap->mes
 bool wasm_trap_same(const wasm_trap_t* a, const wasm_trap_t* b) { return a == b; }
 wasm_trap_t* wasm_trap_new(wasm_store_t*, const wasm_message_t* message) {
   if (!message || !message->data) return new_trap({});
+  // The message ends at its first NUL, if it has one.
   const char* end = static_cast<const char*>(std::memchr(message->data, 0, message->size));
-  return guarded<wasm_trap_t*>(nullptr, [&] {
-    const size_t n = end ? static_cast<size_t>(end - message->data) : message->size;
-    return new wasm_trap_t{std::string(message->data, n)};
-  });
+  return new_trap({message->data, end ? static_cast<size_t>(end - message->data) : message->size});
 }
 void wasm_trap_message(const wasm_trap_t* trap, wasm_message_t* out) {
   if (vec_alloc(out, trap->message.size() + 1)) std::memcpy(out->data, trap->message.c_str(), out->size);
@@ -870,13 +879,27 @@ wasm_module_t* wasm_module_obtain(wasm_store_t*, const wasm_shared_module_t* sha
 }
 
 // ---------------------------------------------------------------------------
+// Handles to store objects: deleting one frees the handle alone, a copy is a
+// new handle to the same object (of the same dynamic type, see make_extern),
+// and two handles are the same if they name the same object.
+
+#define WS_HANDLE_BASICS(name)                                                      \
+  void wasm_##name##_delete(wasm_##name##_t* x) { delete x; }                       \
+  wasm_##name##_t* wasm_##name##_copy(const wasm_##name##_t* x) {                   \
+    return static_cast<wasm_##name##_t*>(wasm_ref_copy(x));                         \
+  }                                                                                 \
+  bool wasm_##name##_same(const wasm_##name##_t* a, const wasm_##name##_t* b) {     \
+    return wasm_ref_same(a, b);                                                     \
+  }
+WS_HANDLE_BASICS(func)
+WS_HANDLE_BASICS(global)
+WS_HANDLE_BASICS(table)
+WS_HANDLE_BASICS(memory)
+WS_HANDLE_BASICS(extern)
+
+// ---------------------------------------------------------------------------
 // Functions
 
-void wasm_func_delete(wasm_func_t* func) { delete func; }
-wasm_func_t* wasm_func_copy(const wasm_func_t* func) {
-  return guarded<wasm_func_t*>(nullptr, [&] { return make_func(func->store, func->ext.func); });
-}
-bool wasm_func_same(const wasm_func_t* a, const wasm_func_t* b) { return a->ext.func == b->ext.func; }
 wasm_ref_t* wasm_func_as_ref(wasm_func_t* func) { return func; }
 wasm_func_t* wasm_ref_as_func(wasm_ref_t* ref) {
   return ref && ref->ext.kind == ws::ExternKind::Func ? static_cast<wasm_func_t*>(ref) : nullptr;
@@ -913,14 +936,23 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
         return new_trap("argument " + std::to_string(i) + ": " + error);
     }
     if (has_v128(ft)) return new_trap("v128 values are not supported by the C API");
-    auto out = func->store->store.call(func->ext.func, values);
-    if (!out.ok()) return new_trap(out.error().message);
-    // Checked after the call, as other implementations do: a caller that
-    // expects a trap may pass no room for results.
+    // A results vector of the wrong size traps before the call, with nothing
+    // run, except an empty one: the standard's example/trap.c
+    // (github.com/WebAssembly/wasm-c-api) calls two exports of type
+    // () -> (i32) that trap, passing `results = WASM_EMPTY_VEC`, and prints
+    // the code's trap messages ("callback abort", "unreachable"); its
+    // reference implementation (src/wasm-v8.cc, Func::call) only writes
+    // results once the call has returned. An empty vector is therefore
+    // refused after the call, if it returned, when its effects have happened.
     const size_t nresults = results ? results->size : 0;
-    if (nresults != ft.results.size())
+    auto wrong_results = [&] {
       return new_trap("expected room for " + std::to_string(ft.results.size()) + " results, got " +
                       std::to_string(nresults));
+    };
+    if (nresults != ft.results.size() && nresults != 0) return wrong_results();
+    auto out = func->store->store.call(func->ext.func, values);
+    if (!out.ok()) return new_trap(out.error().message);
+    if (nresults != ft.results.size()) return wrong_results();
     for (size_t i = 0; i < nresults; ++i) to_c_value(func->store, out.value()[i], &results->data[i]);
     return nullptr;
   } catch (...) {
@@ -930,12 +962,6 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
 
 // ---------------------------------------------------------------------------
 // Globals
-
-void wasm_global_delete(wasm_global_t* global) { delete global; }
-wasm_global_t* wasm_global_copy(const wasm_global_t* global) {
-  return static_cast<wasm_global_t*>(wasm_ref_copy(global));
-}
-bool wasm_global_same(const wasm_global_t* a, const wasm_global_t* b) { return a->ext.global == b->ext.global; }
 
 wasm_global_t* wasm_global_new(wasm_store_t* store, const wasm_globaltype_t* type, const wasm_val_t* value) {
   if (!store || !type || !value) return nullptr;
@@ -972,16 +998,13 @@ void wasm_global_set(wasm_global_t* global, const wasm_val_t* value) {
 // ---------------------------------------------------------------------------
 // Tables
 
-void wasm_table_delete(wasm_table_t* table) { delete table; }
-wasm_table_t* wasm_table_copy(const wasm_table_t* table) { return static_cast<wasm_table_t*>(wasm_ref_copy(table)); }
-bool wasm_table_same(const wasm_table_t* a, const wasm_table_t* b) { return a->ext.table == b->ext.table; }
-
 wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, wasm_ref_t* init) {
   if (!store || !type) return nullptr;
   return guarded<wasm_table_t*>(nullptr, [&]() -> wasm_table_t* {
     ws::TableType tt;
     if (!to_valtype(type->element.kind, &tt.elem) || !ws::is_ref(tt.elem)) return nullptr;
     tt.limits = to_limits(type->limits);
+    if (tt.limits.max && *tt.limits.max < tt.limits.min) return nullptr;
     ws::Ref r;
     std::string error;
     if (!to_ref(init, tt.elem, &r, &error)) return nullptr;
@@ -1029,12 +1052,6 @@ bool wasm_table_grow(wasm_table_t* table, wasm_table_size_t delta, wasm_ref_t* i
 // ---------------------------------------------------------------------------
 // Memories
 
-void wasm_memory_delete(wasm_memory_t* memory) { delete memory; }
-wasm_memory_t* wasm_memory_copy(const wasm_memory_t* memory) {
-  return static_cast<wasm_memory_t*>(wasm_ref_copy(memory));
-}
-bool wasm_memory_same(const wasm_memory_t* a, const wasm_memory_t* b) { return a->ext.memory == b->ext.memory; }
-
 wasm_memory_t* wasm_memory_new(wasm_store_t* store, const wasm_memorytype_t* type) {
   if (!store || !type) return nullptr;
   return guarded<wasm_memory_t*>(nullptr, [&]() -> wasm_memory_t* {
@@ -1070,9 +1087,6 @@ bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) {
 // ---------------------------------------------------------------------------
 // Externals
 
-void wasm_extern_delete(wasm_extern_t* ext) { delete ext; }
-wasm_extern_t* wasm_extern_copy(const wasm_extern_t* ext) { return static_cast<wasm_extern_t*>(wasm_ref_copy(ext)); }
-bool wasm_extern_same(const wasm_extern_t* a, const wasm_extern_t* b) { return wasm_ref_same(a, b); }
 wasm_externkind_t wasm_extern_kind(const wasm_extern_t* ext) { return to_externkind(ext->ext.kind); }
 wasm_externtype_t* wasm_extern_type(const wasm_extern_t* ext) {
   switch (ext->ext.kind) {
@@ -1111,49 +1125,37 @@ bool wasm_instance_same(const wasm_instance_t* a, const wasm_instance_t* b) { re
 wasm_instance_t* wasm_instance_new(wasm_store_t* store, const wasm_module_t* module, const wasm_extern_vec_t* imports,
                                    wasm_trap_t** trap) {
   if (trap) *trap = nullptr;
-  std::string error;
+  std::string error;  // why it failed; empty: out of memory
   wasm_instance_t* result = guarded<wasm_instance_t*>(nullptr, [&]() -> wasm_instance_t* {
     if (!store || !module) {
       error = "wasm_instance_new: no store or module";
       return nullptr;
     }
-    // The store's Imports are keyed by name; the C API passes them in the
-    // module's import order.
-    const auto wanted = ws::module_imports(*module->module);
+    // Imports by position, as the store takes them: a module may import the
+    // same name twice, as two different objects or kinds. The store checks
+    // their count and types.
+    const std::vector<ws::Import>& wanted = module->module->imports;
     const size_t given = imports ? imports->size : 0;
-    if (given != wanted.size()) {
-      error = "expected " + std::to_string(wanted.size()) + " imports, got " + std::to_string(given);
-      return nullptr;
-    }
-    ws::Imports map;
-    for (size_t i = 0; i < wanted.size(); ++i) {
+    std::vector<ws::Extern> externs;
+    externs.reserve(given);
+    for (size_t i = 0; i < given; ++i) {
       const wasm_extern_t* e = imports->data[i];
-      const std::string what = wanted[i].module + "." + wanted[i].name;
-      if (!e) {
-        error = "import " + what + " is null";
+      if (!e || e->store != store) {
+        error = "import " + std::to_string(i);
+        if (i < wanted.size()) error += " (" + wanted[i].module + "." + wanted[i].name + ")";
+        error += e ? " belongs to another store" : " is null";
         return nullptr;
       }
-      if (e->store != store) {
-        error = "import " + what + " belongs to another store";
-        return nullptr;
-      }
-      // The same name imported twice: the store resolves imports by name,
-      // so both must be given the same object.
-      const ws::Extern* prev = map.find(wanted[i].module, wanted[i].name);
-      if (prev && !same_object(*prev, e->ext)) {
-        error = "import " + what + " is given two different values";
-        return nullptr;
-      }
-      map.add(wanted[i].module, wanted[i].name, e->ext);
+      externs.push_back(e->ext);
     }
-    auto inst = store->store.instantiate(module->module, map);
+    auto inst = store->store.instantiate(module->module, std::span<const ws::Extern>(externs));
     if (!inst.ok()) {
       error = inst.error().message;
       return nullptr;
     }
     return new wasm_instance_t{store, inst.value()};
   });
-  if (!result && trap) *trap = new_trap(error.empty() ? "out of memory" : error);
+  if (!result && trap) *trap = new_trap(error.empty() ? std::string_view("out of memory") : std::string_view(error));
   return result;
 }
 

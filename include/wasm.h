@@ -38,7 +38,8 @@
 /// wasm_func_new_with_env). Module handles share their module, which lives
 /// until its last handle and instance are gone.
 ///
-/// No function throws; failure is a NULL result, `false`, or a trap.
+/// No function throws; failure is a NULL result, `false`, an empty vector
+/// (e.g. a vector too large to allocate), or a trap.
 #ifndef WASM_H
 #define WASM_H
 
@@ -705,9 +706,12 @@ WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t* func);
 /// writes its results into `results`, which the caller sizes to the result
 /// count (e.g. with wasm_val_vec_new_uninitialized(), or an array); results
 /// of a reference kind are then owned by the caller. Returns NULL on success,
-/// or an owned trap: a trap of the code, or a wrong argument count or kind
-/// (checked before the call), or a `results` of the wrong size (checked
-/// after it, so the call has run).
+/// or an owned trap: a trap of the code, or a wrong argument count or kind,
+/// or a `results` of the wrong size, all checked before the call (nothing
+/// runs). An empty `results` (WASM_EMPTY_VEC) for a function with results
+/// is the exception, as the standard's example/trap.c relies on it: the call
+/// runs, its trap is returned as usual, and if it returns instead, the
+/// results are dropped and a trap says so.
 /// May be called from inside a host function.
 WASM_API_EXTERN wasm_trap_t* wasm_func_call(const wasm_func_t* func, const wasm_val_vec_t* args,
                                             wasm_val_vec_t* results);
@@ -753,7 +757,8 @@ WASM_API_EXTERN bool wasm_table_same(const wasm_table_t* a, const wasm_table_t* 
 typedef uint32_t wasm_table_size_t;
 
 /// A new table of type `type` (borrowed), every element `init` (borrowed;
-/// NULL: null): an owned handle, or NULL if the store's limits refuse it.
+/// NULL: null): an owned handle, or NULL if its maximum is below its minimum
+/// or the store's limits refuse it.
 WASM_API_EXTERN wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, wasm_ref_t* init);
 /// The table's type (its minimum is the current size), owned by the caller.
 WASM_API_EXTERN wasm_tabletype_t* wasm_table_type(const wasm_table_t* table);
@@ -788,7 +793,7 @@ typedef uint32_t wasm_memory_pages_t;
 static const size_t MEMORY_PAGE_SIZE = 0x10000;
 
 /// A new zero-filled memory of type `type` (borrowed): an owned handle, or
-/// NULL if the store's limits refuse it.
+/// NULL if its maximum is below its minimum or the store's limits refuse it.
 WASM_API_EXTERN wasm_memory_t* wasm_memory_new(wasm_store_t* store, const wasm_memorytype_t* type);
 /// The memory's type (its minimum is the current size), owned by the caller.
 WASM_API_EXTERN wasm_memorytype_t* wasm_memory_type(const wasm_memory_t* memory);
@@ -886,11 +891,13 @@ WASM_API_EXTERN wasm_instance_t* wasm_instance_copy(const wasm_instance_t* insta
 WASM_API_EXTERN bool wasm_instance_same(const wasm_instance_t* a, const wasm_instance_t* b);
 /// Instantiates `module` in `store`. `imports` (borrowed) gives one external
 /// per import of the module, in the order wasm_module_imports() lists them
-/// (NULL is allowed when there are none); they must belong to `store`.
+/// (NULL is allowed when there are none); they must belong to `store`. A
+/// module importing the same name twice gets, at each position, the external
+/// given there.
 /// Returns an owned instance, or NULL: then, if `trap` is not NULL, `*trap`
-/// is set to an owned trap saying why (a missing or mistyped import, a
-/// resource limit, or a trap in the start function or in segment
-/// initialisation). On success `*trap` is set to NULL.
+/// is set to an owned trap saying why (a wrong number of imports, a null,
+/// foreign or mistyped one, a resource limit, or a trap in the start
+/// function or in segment initialisation). On success `*trap` is set to NULL.
 WASM_API_EXTERN wasm_instance_t* wasm_instance_new(wasm_store_t* store, const wasm_module_t* module,
                                                    const wasm_extern_vec_t* imports, wasm_trap_t** trap);
 /// Makes `*out` the instance's exports, in the module's export order (the

@@ -44,9 +44,18 @@ uint64_t Store::memory_room(const MemoryType& type, uint64_t others) const {
                        kPageSize});
 }
 
-// A declared maximum below the minimum is invalid and cannot reach here, so a
-// minimum that does not fit names one of the embedder's limits.
+// A module's types are valid, but an embedder's (make_table, make_memory)
+// may not be: those are refused with the validator's words first, so that
+// what remains names one of the embedder's limits.
+static Status valid_limits(const Limits& limits, uint64_t index_space, const char* too_big) {
+  if (limits.max && *limits.max < limits.min) return Error{"size minimum must not be greater than maximum"};
+  if (limits.min > index_space || (limits.max && *limits.max > index_space)) return Error{too_big};
+  return Ok{};
+}
+
 Status Store::table_fits(const TableType& type, uint64_t others) const {
+  if (Status valid = valid_limits(type.limits, 0xFFFFFFFF, "table size must be at most 2^32-1"); !valid)
+    return valid;
   if (type.limits.min <= table_room(type, others)) return Ok{};
   if (type.limits.min > config_.max_table_elems)
     return Error{"table size " + std::to_string(type.limits.min) + " exceeds the store's limit of " +
@@ -56,6 +65,8 @@ Status Store::table_fits(const TableType& type, uint64_t others) const {
 }
 
 Status Store::memory_fits(const MemoryType& type, uint64_t others) const {
+  if (Status valid = valid_limits(type.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)"); !valid)
+    return valid;
   if (type.limits.min <= memory_room(type, others)) return Ok{};
   if (type.limits.min > config_.max_memory_pages)
     return Error{"memory size " + std::to_string(type.limits.min) + " pages exceeds the store's limit of " +
@@ -69,7 +80,7 @@ Status Store::memory_fits(const MemoryType& type, uint64_t others) const {
 // memory holds `min` pages of zero bytes.
 Result<TableInst*> Store::make_table(TableType type, Ref init) {
   if (Status fits = table_fits(type, totals_.table_elems); !fits) return fits.error();
-  auto t = std::make_unique<TableInst>(type, table_room(type, totals_.table_elems), *this);
+  std::unique_ptr<TableInst> t(new TableInst(type, table_room(type, totals_.table_elems), *this));
   if (!t->elems.reserved()) return Error{"out of memory: cannot reserve a table"};
   if (init != 0) std::fill(t->elems.begin(), t->elems.end(), init);  // null needs no writing
   tables_.push_back(std::move(t));
@@ -79,7 +90,7 @@ Result<TableInst*> Store::make_table(TableType type, Ref init) {
 
 Result<MemoryInst*> Store::make_memory(MemoryType type) {
   if (Status fits = memory_fits(type, totals_.memory_bytes); !fits) return fits.error();
-  auto m = std::make_unique<MemoryInst>(type, memory_room(type, totals_.memory_bytes), *this);
+  std::unique_ptr<MemoryInst> m(new MemoryInst(type, memory_room(type, totals_.memory_bytes), *this));
   if (!m->data.reserved()) return Error{"out of memory: cannot reserve a memory"};
   memories_.push_back(std::move(m));
   totals_.memory_bytes += type.limits.min * kPageSize;
@@ -254,15 +265,22 @@ static uint32_t cell_of(const std::vector<ValType>& types, uint32_t i) {
 }
 
 Value HostCall::arg(uint32_t i) const {
+  if (i >= func.type.params.size()) return Value{};
   const ValType t = func.type.params[i];
   const uint32_t c = cell_of(func.type.params, i);
   return {t, args[c], t == ValType::V128 ? args[c + 1] : 0};
 }
 
-void HostCall::set_result(uint32_t i, const Value& v) {
+Status HostCall::set_result(uint32_t i, const Value& v) {
+  if (i >= func.type.results.size()) return Error{"set_result: no result " + std::to_string(i)};
+  const ValType t = func.type.results[i];
+  if (v.type != t)
+    return Error{std::string("set_result: result ") + std::to_string(i) + " is " + to_string(t) + ", not " +
+                 to_string(v.type)};
   const uint32_t c = cell_of(func.type.results, i);
   results[c] = v.lo;
-  if (v.type == ValType::V128) results[c + 1] = v.hi;
+  if (t == ValType::V128) results[c + 1] = v.hi;
+  return Ok{};
 }
 
 MemoryInst* HostCall::memory(uint32_t index) const {

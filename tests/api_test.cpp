@@ -102,8 +102,12 @@ TEST(PublicApi, HostCallArgumentsAndResultsAreTyped) {
   const FuncType type{{ValType::I32, ValType::V128, ValType::F64}, {ValType::V128, ValType::I64}};
   FuncInst* f = store.make_host_func(type, [](HostCall& call) {
     const Value v = call.arg(1);
-    call.set_result(0, Value::v128(v.hi, v.lo));  // halves swapped
-    call.set_result(1, Value::i64(call.arg(0).as_i32() + static_cast<int64_t>(call.arg(2).as_f64())));
+    // Wrong index or type: refused, nothing written past the results.
+    EXPECT_EQ(call.set_result(2, Value::i32(1)).error().message, "set_result: no result 2");
+    EXPECT_EQ(call.set_result(1, Value::v128(9, 9)).error().message, "set_result: result 1 is i64, not v128");
+    EXPECT_EQ(call.arg(3), Value{});
+    EXPECT_TRUE(call.set_result(0, Value::v128(v.hi, v.lo)).ok());  // halves swapped
+    EXPECT_TRUE(call.set_result(1, Value::i64(call.arg(0).as_i32() + static_cast<int64_t>(call.arg(2).as_f64()))).ok());
     return HostAnswer::ok();
   });
   const Value args[] = {Value::i32(-5), Value::v128(1, 2), Value::f64(40.0)};
@@ -112,6 +116,20 @@ TEST(PublicApi, HostCallArgumentsAndResultsAreTyped) {
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0], Value::v128(2, 1));
   EXPECT_EQ((*r)[1], Value::i64(35));
+}
+
+// The embedder's own types are checked as the validator would.
+TEST(PublicApi, MakeRefusesInvalidLimits) {
+  Store store;
+  EXPECT_EQ(store.make_table({ValType::FuncRef, {5, 2}}).error().message,
+            "size minimum must not be greater than maximum");
+  EXPECT_EQ(store.make_memory({{3, 1}}).error().message, "size minimum must not be greater than maximum");
+  EXPECT_EQ(store.make_memory({{0, kMaxPages + 1}}).error().message,
+            "memory size must be at most 65536 pages (4GiB)");
+  EXPECT_EQ(store.make_table({ValType::FuncRef, {0, uint64_t{1} << 32}}).error().message,
+            "table size must be at most 2^32-1");
+  EXPECT_EQ(store.totals().memory_bytes, 0u);
+  EXPECT_EQ(store.totals().table_elems, 0u);
 }
 
 TEST(PublicApi, MemoryViewsAreBoundsChecked) {

@@ -92,6 +92,13 @@ static wasm_trap_t* fail_callback(const wasm_val_vec_t* args, wasm_val_vec_t* re
   return trap;
 }
 
+/* env.dup, as a function: returns the int32_t its env points to. */
+static wasm_trap_t* dup_callback(void* env, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  (void)args;
+  results->data[0].of.i32 = *(const int32_t*)env;
+  return NULL;
+}
+
 /* A host function called directly, which calls back into wasm: its env is
  * the exported `div`. */
 static wasm_trap_t* reenter_callback(void* env, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
@@ -145,6 +152,26 @@ int main(int argc, char** argv) {
   wasm_engine_t* engine = wasm_engine_new_with_config(config);
   wasm_store_t* store = wasm_store_new(engine);
   the_store = store;
+
+  /* Vectors too large to allocate (their byte count overflows) come back
+   * empty, without aborting. */
+  {
+    wasm_val_vec_t vals, vals2;
+    wasm_val_vec_new_uninitialized(&vals, SIZE_MAX / 4);
+    wasm_val_t one[1] = {WASM_I32_VAL(1)};
+    wasm_val_vec_new(&vals2, SIZE_MAX / 4, one); /* fails before reading `one` */
+    wasm_byte_vec_t bytes;
+    wasm_byte_vec_new_uninitialized(&bytes, SIZE_MAX);
+    wasm_extern_vec_t externs;
+    wasm_extern_vec_new_uninitialized(&externs, SIZE_MAX / 2);
+    printf("huge vectors: val %zu %s, val %zu %s, byte %zu %s, extern %zu %s\n", vals.size,
+           vals.data ? "data" : "NULL", vals2.size, vals2.data ? "data" : "NULL", bytes.size,
+           bytes.data ? "data" : "NULL", externs.size, externs.data ? "data" : "NULL");
+    wasm_val_vec_delete(&vals);
+    wasm_val_vec_delete(&vals2);
+    wasm_byte_vec_delete(&bytes);
+    wasm_extern_vec_delete(&externs);
+  }
 
   /* Validation. */
   wasm_byte_vec_t binary;
@@ -207,7 +234,9 @@ int main(int argc, char** argv) {
   wasm_extern_vec_t no_imports = WASM_EMPTY_VEC;
   wasm_instance_t* failed = wasm_instance_new(store, module, &no_imports, &trap);
   printf("instance without imports: %s\n", failed ? "instance" : "NULL");
+  wasm_trap_t* trap_copy = wasm_trap_copy(trap);
   print_trap("instantiate", trap);
+  print_trap("instantiate (trap copy)", trap_copy);
   static const char start_traps[] = {0, 'a', 's', 'm', 1, 0, 0, 0,   /* header */
                                      1, 4, 1, 0x60, 0, 0,             /* type () -> () */
                                      3, 2, 1, 0,                      /* func 0: type 0 */
@@ -234,16 +263,51 @@ int main(int argc, char** argv) {
   wasm_val_t base_init = WASM_I32_VAL(100);
   wasm_global_t* base = wasm_global_new(store, base_type, &base_init);
   wasm_globaltype_delete(base_type);
-  if (!log_func || !fail_func || !base) die("making the imports");
+  /* env.dup three times: two different functions and a global. */
+  static const int32_t dup_a_value = 1, dup_b_value = 3;
+  wasm_functype_t* dup_type = wasm_functype_new_0_1(wasm_valtype_new_i32());
+  wasm_func_t* dup_a = wasm_func_new_with_env(store, dup_type, dup_callback, (void*)&dup_a_value, NULL);
+  wasm_func_t* dup_b = wasm_func_new_with_env(store, dup_type, dup_callback, (void*)&dup_b_value, NULL);
+  wasm_functype_delete(dup_type);
+  wasm_globaltype_t* dup_gtype = wasm_globaltype_new(wasm_valtype_new_i32(), WASM_CONST);
+  wasm_val_t dup_init = WASM_I32_VAL(2);
+  wasm_global_t* dup_g = wasm_global_new(store, dup_gtype, &dup_init);
+  wasm_globaltype_delete(dup_gtype);
+  if (!log_func || !fail_func || !base || !dup_a || !dup_b || !dup_g) die("making the imports");
+
+  /* Position matters: the global and a function of env.dup swapped, and a
+   * missing one, are refused. */
+  {
+    wasm_extern_t* swapped[6] = {wasm_func_as_extern(log_func), wasm_func_as_extern(fail_func),
+                                 wasm_global_as_extern(base),   wasm_global_as_extern(dup_g),
+                                 wasm_func_as_extern(dup_a),    wasm_func_as_extern(dup_b)};
+    wasm_extern_vec_t swapped_vec = WASM_ARRAY_VEC(swapped);
+    failed = wasm_instance_new(store, module, &swapped_vec, &trap);
+    printf("instance with env.dup swapped: %s\n", failed ? "instance" : "NULL");
+    print_trap("instantiate", trap);
+    swapped[3] = wasm_func_as_extern(dup_a);
+    swapped[4] = wasm_global_as_extern(dup_g);
+    swapped[5] = NULL;
+    failed = wasm_instance_new(store, module, &swapped_vec, &trap);
+    printf("instance with a null import: %s\n", failed ? "instance" : "NULL");
+    print_trap("instantiate", trap);
+  }
 
   wasm_extern_vec_t imports;
-  wasm_extern_vec_new_uninitialized(&imports, 3);
+  wasm_extern_vec_new_uninitialized(&imports, 6);
   imports.data[0] = wasm_func_as_extern(log_func);
   imports.data[1] = wasm_func_as_extern(fail_func);
   imports.data[2] = wasm_extern_copy(wasm_global_as_extern(base));
+  imports.data[3] = wasm_func_as_extern(dup_a);
+  imports.data[4] = wasm_global_as_extern(dup_g);
+  imports.data[5] = wasm_func_as_extern(dup_b);
   wasm_instance_t* instance = wasm_instance_new(store, module, &imports, &trap);
-  wasm_extern_vec_delete(&imports); /* deletes log_func and fail_func, and the copy of base */
-  if (!instance || trap) die("wasm_instance_new");
+  /* deletes the handles given, except base, of which it held a copy */
+  wasm_extern_vec_delete(&imports);
+  if (!instance || trap) {
+    print_trap("instantiate", trap);
+    die("wasm_instance_new");
+  }
 
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
@@ -274,6 +338,16 @@ int main(int argc, char** argv) {
     wasm_val_t out[1] = {WASM_INIT_VAL};
     wasm_val_vec_t results = WASM_ARRAY_VEC(out);
     print_trap("div(i64, i32)", wasm_func_call(div, &args, &results));
+  }
+
+  /* Each env.dup import is the one given at its position. */
+  {
+    wasm_val_vec_t args = WASM_EMPTY_VEC;
+    wasm_val_t out[3] = {WASM_INIT_VAL, WASM_INIT_VAL, WASM_INIT_VAL};
+    wasm_val_vec_t results = WASM_ARRAY_VEC(out);
+    trap = wasm_func_call(export_func(&exports, &export_types, "dups"), &args, &results);
+    if (trap) die("dups");
+    printf("dups() = %d %d %d\n", out[0].of.i32, out[1].of.i32, out[2].of.i32);
   }
 
   /* A host function called directly that calls back into wasm. */
@@ -316,6 +390,27 @@ int main(int argc, char** argv) {
   call_i32(export_func(&exports, &export_types, "add_base"), "add_base(5)", 1, 5, 0);
   wasm_global_get(base, &v);
   printf("base = %d\n", v.of.i32);
+  /* Result vectors: a wrong size traps before the call, nothing run; an
+   * empty one lets the call run, as the standard's example/trap.c expects of
+   * a call that traps, and is refused once the call has returned. */
+  {
+    const wasm_func_t* add_base = export_func(&exports, &export_types, "add_base");
+    wasm_val_t in[1] = {WASM_I32_VAL(1)};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(in);
+    wasm_val_t out[2] = {WASM_INIT_VAL, WASM_INIT_VAL};
+    wasm_val_vec_t two = WASM_ARRAY_VEC(out);
+    print_trap("add_base(1) into 2 results", wasm_func_call(add_base, &args, &two));
+    wasm_global_get(base, &v);
+    printf("base = %d\n", v.of.i32);
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    print_trap("add_base(1) into no results", wasm_func_call(add_base, &args, &none));
+    wasm_global_get(base, &v);
+    printf("base = %d\n", v.of.i32);
+    wasm_val_t div_in[2] = {WASM_I32_VAL(1), WASM_I32_VAL(0)};
+    wasm_val_vec_t div_args = WASM_ARRAY_VEC(div_in);
+    print_trap("div(1, 0) into no results", wasm_func_call(div, &div_args, &none));
+    print_trap("div(1, 0) into 2 results", wasm_func_call(div, &div_args, &two));
+  }
   wasm_globaltype_t* gt = wasm_global_type(base);
   printf("base type: ");
   print_externtype(wasm_globaltype_as_externtype_const(gt));
@@ -389,6 +484,35 @@ int main(int argc, char** argv) {
          wasm_ref_same(host_elem, wasm_func_as_ref_const(div)));
   wasm_ref_delete(host_elem);
   wasm_table_delete(host_table);
+  /* A maximum below the minimum. */
+  wasm_limits_t inverted = {5, 2};
+  wasm_tabletype_t* bad_tt = wasm_tabletype_new(wasm_valtype_new_funcref(), &inverted);
+  wasm_memorytype_t* bad_mt = wasm_memorytype_new(&inverted);
+  wasm_table_t* bad_table = wasm_table_new(store, bad_tt, NULL);
+  wasm_memory_t* bad_memory = wasm_memory_new(store, bad_mt);
+  printf("table 5..2: %s, memory 5..2: %s\n", bad_table ? "table" : "NULL", bad_memory ? "memory" : "NULL");
+  wasm_table_delete(bad_table);
+  wasm_memory_delete(bad_memory);
+  wasm_tabletype_delete(bad_tt);
+  wasm_memorytype_delete(bad_mt);
+
+  /* Copies of handles name the same objects. */
+  {
+    wasm_table_t* table_copy = wasm_table_copy(table);
+    wasm_memory_t* memory_copy = wasm_memory_copy(the_memory);
+    wasm_global_t* global_copy = wasm_global_copy(counter);
+    wasm_func_t* func_copy = wasm_func_copy(div);
+    wasm_extern_t* extern_copy = wasm_extern_copy(exports.data[0]);
+    printf("copies same: table %d, memory %d, global %d, func %d, extern %d; counter same as pi: %d\n",
+           wasm_table_same(table_copy, table), wasm_memory_same(memory_copy, the_memory),
+           wasm_global_same(global_copy, counter), wasm_func_same(func_copy, div),
+           wasm_extern_same(extern_copy, exports.data[0]), wasm_global_same(counter, pi));
+    wasm_table_delete(table_copy);
+    wasm_memory_delete(memory_copy);
+    wasm_global_delete(global_copy);
+    wasm_func_delete(func_copy);
+    wasm_extern_delete(extern_copy);
+  }
 
   wasm_extern_vec_delete(&exports);
   wasm_exporttype_vec_delete(&export_types);

@@ -1,4 +1,4 @@
-/* The same program as main.cpp, in C, through the standard C API (<wasm.h>)
+/* The same program as ../consumer/main.cpp, in C, through the standard C API (<wasm.h>)
  * that the package installs. */
 #include <stdint.h>
 #include <stdio.h>
