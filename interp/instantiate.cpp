@@ -223,12 +223,22 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, std::
     inst->globals.push_back(make_global(g.type, *v));
   }
 
-  // 3. Element segments: each item expression evaluated to a reference.
+  // 3. Element segments: each item evaluated to a reference (a function
+  // index to its function, kNullFunc to null; an expression by eval_const).
   inst->elems.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
     std::vector<Ref>& refs = inst->elems[i];
-    refs.reserve(m.elems[i].init.size());
-    for (const ConstExpr& item : m.elems[i].init) {
+    refs.reserve(seg.size());
+    for (uint32_t f : seg.funcs) {
+      if (f == ElemSegment::kNullFunc) {
+        refs.push_back(Ref{0});  // null
+        continue;
+      }
+      if (f >= inst->funcs.size()) return Error{"invalid constant expression", seg.items_offset};
+      refs.push_back(ref_of(inst->funcs[f]));
+    }
+    for (const ConstExpr& item : seg.init) {
       Result<Value> v = eval_const(item, *inst);
       if (!v) return v.error();
       refs.push_back(v->lo);

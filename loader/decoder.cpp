@@ -123,6 +123,7 @@ class Decoder {
   Result<MemoryType> memory_type(Reader& r);
   Result<GlobalType> global_type(Reader& r);
   Result<ConstExpr> const_expr(Reader& r);
+  Status elem_items(ElemSegment& seg, uint32_t n, bool expressions);
   Status locals(Reader& r, Func& func);
 
   // A vector's length: at most the bytes left (Reader::read_length) and at
@@ -631,21 +632,59 @@ Status Decoder::element_section() {
     }
 
     TRY(uint32_t num_elems, count(r_, limits_.max_table_size, "too many table elements"));
-    seg.init.reserve(reservation(num_elems));
-    for (uint32_t j = 0; j < num_elems; ++j) {
+    CHECK(elem_items(seg, num_elems, expressions));
+    m_.elems.push_back(std::move(seg));
+  }
+  return Ok{};
+}
+
+// The items of an element segment, into seg.funcs when every one is a
+// function index or a null funcref (module.h, ElemSegment), else into
+// seg.init. The first pass reads them as indices and stops at the first item
+// that is not one; the items are then read again from the start as
+// expressions, so that each keeps its own offset for errors.
+Status Decoder::elem_items(ElemSegment& seg, uint32_t n, bool expressions) {
+  seg.items_offset = r_.position();
+  if (seg.type == ValType::FuncRef) {
+    seg.funcs.reserve(reservation(n));
+    uint32_t j = 0;
+    for (; j < n; ++j) {
+      uint32_t f;
       if (expressions) {
         TRY(ConstExpr e, const_expr(r_));
-        seg.init.push_back(std::move(e));
+        if (e.ops.size() != 1) break;
+        const ConstOp& op = e.ops[0];
+        if (op.op == Opcode::ref_func) {
+          f = static_cast<uint32_t>(op.imm);
+        } else if (op.op == Opcode::ref_null && op.imm == static_cast<uint8_t>(ValType::FuncRef)) {
+          seg.funcs.push_back(ElemSegment::kNullFunc);
+          continue;
+        } else {
+          break;
+        }
       } else {
-        // A function index x stands for the expression (ref.func x).
-        ConstExpr e;
-        e.offset = r_.position();
-        TRY(uint32_t func_index, r_.read_u32());
-        e.ops.push_back(ConstOp{Opcode::ref_func, func_index});
-        seg.init.push_back(std::move(e));
+        TRY(f, r_.read_u32());
       }
+      if (f == ElemSegment::kNullFunc) break;  // would read as null
+      seg.funcs.push_back(f);
     }
-    m_.elems.push_back(std::move(seg));
+    if (j == n) return Ok{};
+    std::vector<uint32_t>().swap(seg.funcs);
+    r_.seek(seg.items_offset);
+  }
+  seg.init.reserve(reservation(n));
+  for (uint32_t j = 0; j < n; ++j) {
+    if (expressions) {
+      TRY(ConstExpr e, const_expr(r_));
+      seg.init.push_back(std::move(e));
+    } else {
+      // A function index x stands for the expression (ref.func x).
+      ConstExpr e;
+      e.offset = r_.position();
+      TRY(uint32_t func_index, r_.read_u32());
+      e.ops.push_back(ConstOp{Opcode::ref_func, func_index});
+      seg.init.push_back(std::move(e));
+    }
   }
   return Ok{};
 }

@@ -123,8 +123,9 @@ struct Code {
 };
 
 // ---------------------------------------------------------------------------
-// Constant expressions (globals, segment offsets, element items): decoded into
-// a short list of operations and evaluated at instantiation.
+// Constant expressions (globals, segment offsets, and the element items that
+// are not plain function references: see ElemSegment): decoded into a short
+// list of operations and evaluated at instantiation.
 //
 // The decoder keeps any well-formed instruction here: that an expression is
 // constant is checked by validation (check_const, loader/validator.cpp), so
@@ -184,13 +185,33 @@ struct Func {
 
 enum class SegmentMode : uint8_t { Active, Passive, Declarative };
 
+// An element segment's items are held in one of two forms, never both:
+//
+//   funcs  a funcref segment whose every item is a function index (the forms
+//          that list indices) or, in the forms that list expressions, exactly
+//          `ref.func x` or `ref.null func`: one u32 per item, the function
+//          index, or kNullFunc for the null reference. This is the common case
+//          (a C program's function table) and costs 4 bytes an item.
+//   init   any other segment: one constant expression per item, evaluated at
+//          instantiation (global.get, extended-const arithmetic, externref
+//          items, and anything that validation must reject).
+//
+// An index equal to kNullFunc cannot name a function; the decoder keeps a
+// segment that lists it in the init form, where validation reports it.
+// size() counts the items of either form.
 struct ElemSegment {
+  static constexpr uint32_t kNullFunc = UINT32_MAX;  // funcs: ref.null func
+
   ValType type = ValType::FuncRef;
   SegmentMode mode = SegmentMode::Passive;
   uint32_t table = 0;             // Active
   ConstExpr offset;               // Active
-  std::vector<ConstExpr> init;    // one expression per element (function
-                                  // indices are decoded as ref.func)
+  std::vector<uint32_t> funcs;    // the compact form (see above)
+  std::vector<ConstExpr> init;    // the general form: one expression per item
+  size_t items_offset = 0;        // byte offset of the items in the module:
+                                  // where errors about a funcs item point
+
+  size_t size() const { return funcs.size() + init.size(); }
 };
 
 struct DataSegment {

@@ -198,6 +198,8 @@ Status build_context(Context& c, const Module& m) {
   for (const Global& g : m.globals) declare(g.init);
   for (const ElemSegment& e : m.elems) {
     declare(e.offset);
+    for (uint32_t f : e.funcs)
+      if (f < c.refs.size()) c.refs[f] = true;  // skips kNullFunc too
     for (const ConstExpr& item : e.init) declare(item);
   }
   for (const DataSegment& d : m.datas) declare(d.offset);
@@ -222,6 +224,13 @@ Status check_tables_and_memories(const Module& m) {
 Status check_segments(const Context& c, const Module& m) {
   for (const ElemSegment& e : m.elems) {
     if (!is_ref(e.type)) return error_at(e.offset.offset, "malformed reference type");
+    // A funcs item is a ref.func or a null funcref (the decoder keeps only
+    // funcref segments in that form): only its index needs checking.
+    if (!e.funcs.empty() && e.type != ValType::FuncRef)
+      return error_at(e.items_offset, "type mismatch: function references in a segment of " +
+                                          std::string(to_string(e.type)));
+    for (uint32_t f : e.funcs)
+      if (f != ElemSegment::kNullFunc && f >= c.funcs.size()) return unknown(e.items_offset, "function", f);
     for (const ConstExpr& item : e.init) WASMSLOT_CHECK(check_const(c, item, e.type));
     if (e.mode == SegmentMode::Active) {
       if (e.table >= c.tables.size()) return unknown(e.offset.offset, "table", e.table);

@@ -256,33 +256,36 @@ TEST(Decoder, EverySection) {
   EXPECT_EQ(m.elems[0].type, ValType::FuncRef);
   ASSERT_EQ(m.elems[0].offset.ops.size(), 1u);
   EXPECT_EQ(m.elems[0].offset.ops[0].op, Opcode::i32_const);
-  ASSERT_EQ(m.elems[0].init.size(), 2u);
-  EXPECT_EQ(m.elems[0].init[1].ops[0].op, Opcode::ref_func);
-  EXPECT_EQ(m.elems[0].init[1].ops[0].imm, 2u);
+  // Function indices and ref.func/ref.null func items take the compact form.
+  EXPECT_EQ(m.elems[0].funcs, (std::vector<uint32_t>{1, 2}));
+  EXPECT_TRUE(m.elems[0].init.empty());
+  EXPECT_EQ(m.elems[0].size(), 2u);
+  EXPECT_EQ(m.bytes[m.elems[0].items_offset], 0x01);  // the first index
   // form 1
   EXPECT_EQ(m.elems[1].mode, SegmentMode::Passive);
-  EXPECT_EQ(m.elems[1].init.size(), 1u);
+  EXPECT_EQ(m.elems[1].funcs, std::vector<uint32_t>{0});
   // form 2
   EXPECT_EQ(m.elems[2].mode, SegmentMode::Active);
   EXPECT_EQ(m.elems[2].offset.ops[0].imm, 3u);
-  ASSERT_EQ(m.elems[2].init.size(), 1u);
-  EXPECT_EQ(m.elems[2].init[0].ops[0].imm, 2u);
+  EXPECT_EQ(m.elems[2].funcs, std::vector<uint32_t>{2});
   // form 3
   EXPECT_EQ(m.elems[3].mode, SegmentMode::Declarative);
   // form 4
   EXPECT_EQ(m.elems[4].mode, SegmentMode::Active);
   EXPECT_EQ(m.elems[4].type, ValType::FuncRef);
-  ASSERT_EQ(m.elems[4].init.size(), 2u);
-  EXPECT_EQ(m.elems[4].init[1].ops[0].op, Opcode::ref_null);
-  EXPECT_EQ(m.elems[4].init[1].ops[0].imm, 0x70u);
+  EXPECT_EQ(m.elems[4].funcs, (std::vector<uint32_t>{1, ElemSegment::kNullFunc}));
+  EXPECT_TRUE(m.elems[4].init.empty());
   // form 5
   EXPECT_EQ(m.elems[5].mode, SegmentMode::Passive);
   EXPECT_EQ(m.elems[5].type, ValType::ExternRef);
+  EXPECT_TRUE(m.elems[5].funcs.empty());  // externref items stay expressions
+  ASSERT_EQ(m.elems[5].init.size(), 1u);
+  EXPECT_EQ(m.elems[5].init[0].ops[0].op, Opcode::ref_null);
   EXPECT_EQ(m.elems[5].init[0].ops[0].imm, 0x6Fu);
   // form 6
   EXPECT_EQ(m.elems[6].mode, SegmentMode::Active);
   EXPECT_EQ(m.elems[6].offset.ops[0].imm, 7u);
-  EXPECT_EQ(m.elems[6].init[0].ops[0].imm, 2u);
+  EXPECT_EQ(m.elems[6].funcs, std::vector<uint32_t>{2});
   // form 7
   EXPECT_EQ(m.elems[7].mode, SegmentMode::Declarative);
   EXPECT_EQ(m.elems[7].type, ValType::FuncRef);
@@ -924,6 +927,57 @@ TEST(Decoder, MalformedSegments) {
   r = decode(module({section(kData, vec(1, {0x02, 0x01, 0x41, 0x00, 0x0B, 0x00}))}));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->datas[0].memory, 1u);
+}
+
+// Element items: function indices and exact ref.func / ref.null func items
+// go to ElemSegment::funcs; a segment with any other item keeps every item
+// as an expression in ElemSegment::init, each with its own offset.
+TEST(Decoder, ElementItemForms) {
+  // Form 4: ref.func 1, global.get 0, ref.null func.
+  const Bytes mixed = {0x04, 0x41, 0x00, 0x0B, 0x03, 0xD2, 0x01, 0x0B, 0x23, 0x00, 0x0B, 0xD0, 0x70, 0x0B};
+  auto r = decode(module({section(kElement, vec(1, mixed))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const ElemSegment& e = r->elems[0];
+  EXPECT_TRUE(e.funcs.empty());
+  ASSERT_EQ(e.init.size(), 3u);
+  EXPECT_EQ(e.size(), 3u);
+  EXPECT_EQ(e.init[0].ops[0].op, Opcode::ref_func);
+  EXPECT_EQ(e.init[0].ops[0].imm, 1u);
+  EXPECT_EQ(r->bytes[e.init[0].offset], 0xD2);
+  EXPECT_EQ(e.init[1].ops[0].op, Opcode::global_get);
+  EXPECT_EQ(r->bytes[e.init[1].offset], 0x23);
+  EXPECT_EQ(e.init[2].ops[0].op, Opcode::ref_null);
+  EXPECT_EQ(r->bytes[e.init[2].offset], 0xD0);
+
+  // A longer expression, even one that evaluates to a function, stays one.
+  r = decode(module({section(kElement, vec(1, {0x04, 0x41, 0x00, 0x0B, 0x01, 0xD2, 0x00, 0xD2, 0x00, 0x0B}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->elems[0].funcs.empty());
+  ASSERT_EQ(r->elems[0].init.size(), 1u);
+  EXPECT_EQ(r->elems[0].init[0].ops.size(), 2u);
+
+  // Form 0 listing the index 2^32-1, which would read as kNullFunc: the
+  // segment keeps ref.func expressions, for validation to reject.
+  r = decode(module({section(kElement, vec(1, {0x00, 0x41, 0x00, 0x0B, 0x02, 0x00,
+                                               0xFF, 0xFF, 0xFF, 0xFF, 0x0F}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->elems[0].funcs.empty());
+  ASSERT_EQ(r->elems[0].init.size(), 2u);
+  EXPECT_EQ(r->elems[0].init[0].ops[0].imm, 0u);
+  EXPECT_EQ(r->elems[0].init[1].ops[0].op, Opcode::ref_func);
+  EXPECT_EQ(r->elems[0].init[1].ops[0].imm, 0xFFFFFFFFu);
+
+  // ref.null extern in a funcref segment is not a null funcref: kept, to be
+  // rejected by validation.
+  r = decode(module({section(kElement, vec(1, {0x05, 0x70, 0x01, 0xD0, 0x6F, 0x0B}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->elems[0].funcs.empty());
+  EXPECT_EQ(r->elems[0].init.size(), 1u);
+
+  // An empty segment: no items in either form.
+  r = decode(module({section(kElement, vec(1, {0x01, 0x00, 0x00}))}));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->elems[0].size(), 0u);
 }
 
 TEST(Decoder, MalformedExports) {

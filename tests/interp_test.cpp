@@ -481,6 +481,44 @@ TEST(InterpInstantiate, DataSegmentsAndPartialFailure) {
   EXPECT_EQ(mem->data[65534], 0);  // nothing of the failing segment
 }
 
+// Element items in both of ElemSegment's forms become the same references:
+// function indices (kNullFunc: null) and expressions, in segment order.
+TEST(InterpInstantiate, ElementSegmentForms) {
+  ModuleBuilder b;
+  const uint32_t t = b.type({}, {});
+  b.func(t, {I(O::return_, 0)}, 0, 0);
+  b.func(t, {I(O::return_, 0)}, 0, 0);
+  b.m.tables.push_back(TableType{ValType::FuncRef, {5, std::nullopt}});
+  b.m.exports.push_back({"t", ExternKind::Table, 0});
+  ElemSegment funcs;  // active at 0: func 1, null, func 0
+  funcs.mode = SegmentMode::Active;
+  funcs.offset = i32_expr(0);
+  funcs.funcs = {1, ElemSegment::kNullFunc, 0};
+  ElemSegment exprs;  // active at 3: (ref.func 0) (ref.null func)
+  exprs.mode = SegmentMode::Active;
+  exprs.offset = i32_expr(3);
+  exprs.init = {ConstExpr{{ConstOp{O::ref_func, 0}}, 0},
+                ConstExpr{{ConstOp{O::ref_null, static_cast<uint8_t>(ValType::FuncRef)}}, 0}};
+  ElemSegment passive;  // kept for table.init
+  passive.funcs = {ElemSegment::kNullFunc, 1};
+  b.m.elems = {funcs, exprs, passive};
+  Store store;
+  Instance* inst = must_instantiate(store, b.build());
+  ASSERT_TRUE(inst);
+  auto e = inst->get_export("t");
+  ASSERT_TRUE(e && e->kind == ExternKind::Table);
+  const auto& table = e->table->elems;
+  ASSERT_EQ(table.size(), 5u);
+  EXPECT_EQ(table[0], ref_of(inst->funcs[1]));
+  EXPECT_EQ(table[1], Ref{0});
+  EXPECT_EQ(table[2], ref_of(inst->funcs[0]));
+  EXPECT_EQ(table[3], ref_of(inst->funcs[0]));
+  EXPECT_EQ(table[4], Ref{0});
+  ASSERT_EQ(inst->elems.size(), 3u);
+  EXPECT_TRUE(inst->elems[0].empty());  // active segments are dropped
+  EXPECT_EQ(inst->elems[2], (std::vector<Ref>{Ref{0}, ref_of(inst->funcs[1])}));
+}
+
 // A start function runs after the segments; it sets a global.
 TEST(InterpInstantiate, StartFunctionAndGlobals) {
   ModuleBuilder b;

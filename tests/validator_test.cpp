@@ -503,6 +503,16 @@ TEST(ValidatorIndices, RefFuncDeclaredByGlobalOrElem) {
   e.init.push_back(ConstExpr{{ref_func(0)}, 0});
   u.m.elems.push_back(e);
   EXPECT_VALID(u.validate());
+
+  TestModule w;  // the same, with the item in the compact form
+  w.func(w.type({}, {}), {0xD2, 0x00, 0x1A, 0x0B});
+  ElemSegment f;
+  f.mode = SegmentMode::Declarative;
+  f.funcs = {ElemSegment::kNullFunc};  // a null item declares nothing
+  w.m.elems.push_back(f);
+  EXPECT_INVALID(w.validate(), "undeclared function reference");
+  w.m.elems[0].funcs.push_back(0);
+  EXPECT_VALID(w.validate());
 }
 
 // ---------------------------------------------------------------------------
@@ -809,6 +819,22 @@ TEST(ValidatorModule, Segments) {
     e.mode = SegmentMode::Passive;
     e.init.push_back(ConstExpr{{ConstOp{Opcode::ref_null, 0x6F}}, 0});
     t.m.elems.push_back(e);
+    EXPECT_INVALID(t.validate(), "type mismatch");
+  }
+  {
+    TestModule t;  // compact items: function indices in range, or null
+    t.func(t.type({}, {}), {0x0B});
+    ElemSegment e;
+    e.funcs = {0, ElemSegment::kNullFunc};
+    t.m.elems.push_back(e);
+    EXPECT_VALID(t.validate());
+    t.m.elems[0].funcs.push_back(1);
+    t.m.elems[0].items_offset = 42;
+    auto r = t.validate();
+    EXPECT_INVALID(r, "unknown function 1");
+    if (!r.ok()) EXPECT_EQ(r.error().offset, 42u);
+    t.m.elems[0].funcs = {0};
+    t.m.elems[0].type = externref;  // function references in an externref segment
     EXPECT_INVALID(t.validate(), "type mismatch");
   }
   {

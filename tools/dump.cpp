@@ -578,21 +578,28 @@ void details(const Module& m, const Layout& layout, const Names& names, std::str
         for (size_t i = 0; i < m.elems.size(); ++i) {
           const ElemSegment& e = m.elems[i];
           append(out, " - segment[%zu] flags=%u table=%u count=%zu", i,
-                 i < layout.elem_flags.size() ? layout.elem_flags[i] : 0, e.table, e.init.size());
+                 i < layout.elem_flags.size() ? layout.elem_flags[i] : 0, e.table, e.size());
           if (e.mode == SegmentMode::Active) out += " - init " + init_text(e.offset, names, true);
           out += "\n";
           // Elements are numbered by their place in the table.
-          const uint64_t base = constant_offset(e.mode, e.offset);
-          for (size_t k = 0; k < e.init.size(); ++k) {
-            const ConstExpr& x = e.init[k];
-            if (x.ops.size() == 1 && x.ops[0].op == Opcode::ref_func) {
-              const auto f = static_cast<uint32_t>(x.ops[0].imm);
-              append(out, "  - elem[%" PRIu64 "] = func[%u]%s\n", base + k, f, func_name(f).c_str());
-            } else if (x.ops.size() == 1 && x.ops[0].op == Opcode::ref_null) {
-              append(out, "  - elem[%" PRIu64 "] = ref.null %sref\n", base + k, ref_type_text(x.ops[0].imm).c_str());
-            } else {
-              append(out, "  - elem[%" PRIu64 "] = %s\n", base + k, init_text(x, names).c_str());
-            }
+          uint64_t k = constant_offset(e.mode, e.offset);
+          auto func_item = [&](uint32_t f) {
+            append(out, "  - elem[%" PRIu64 "] = func[%u]%s\n", k++, f, func_name(f).c_str());
+          };
+          auto null_item = [&](uint64_t type) {
+            append(out, "  - elem[%" PRIu64 "] = ref.null %sref\n", k++, ref_type_text(type).c_str());
+          };
+          for (uint32_t f : e.funcs) {
+            if (f == ElemSegment::kNullFunc) null_item(static_cast<uint8_t>(ValType::FuncRef));
+            else func_item(f);
+          }
+          for (const ConstExpr& x : e.init) {
+            if (x.ops.size() == 1 && x.ops[0].op == Opcode::ref_func)
+              func_item(static_cast<uint32_t>(x.ops[0].imm));
+            else if (x.ops.size() == 1 && x.ops[0].op == Opcode::ref_null)
+              null_item(x.ops[0].imm);
+            else
+              append(out, "  - elem[%" PRIu64 "] = %s\n", k++, init_text(x, names).c_str());
           }
         }
         break;
