@@ -2,7 +2,8 @@
 # One entry point for a fresh Debian machine:
 #   ./build.sh demo   install what is missing, build, run the seed demo (prints 444)
 #   ./build.sh test   install what is missing, build, run every test through ctest,
-#                     then the unit and CLI tests under ASan + UBSan (build-asan)
+#                     then the unit, CLI, C API and example tests under ASan + UBSan
+#                     (build-asan)
 #   ./build.sh build  install what is missing and build only
 # Installing needs root (apt-get); as another user the script names the
 # packages to install and stops.
