@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "wasmslot/types.h"
+
 namespace wasmslot {
 
 // How an instruction's immediates are encoded in the binary format.
@@ -61,6 +63,19 @@ inline constexpr OpInfo kOpInfo[] = {
 };
 
 inline const OpInfo& info(Opcode op) { return kOpInfo[static_cast<unsigned>(op)]; }
+
+// A letter of an OpInfo::signature as the value type it stands for: i i32,
+// I i64, f f32, F f64, V v128. False for anything else (':', the end).
+inline bool type_of_signature_letter(char c, ValType& t) {
+  switch (c) {
+    case 'i': t = ValType::I32; return true;
+    case 'I': t = ValType::I64; return true;
+    case 'f': t = ValType::F32; return true;
+    case 'F': t = ValType::F64; return true;
+    case 'V': t = ValType::V128; return true;
+    default: return false;
+  }
+}
 
 // Lookup from the binary encoding: the one-byte space, and the spaces after
 // the prefixes 0xFC and 0xFD (then a u32). Built from kOpInfo at compile

@@ -54,17 +54,6 @@ struct Signature {
   std::array<ValType, 2> results{};
 };
 
-bool type_of_letter(char c, ValType& t) {
-  switch (c) {
-    case 'i': t = ValType::I32; return true;
-    case 'I': t = ValType::I64; return true;
-    case 'f': t = ValType::F32; return true;
-    case 'F': t = ValType::F64; return true;
-    case 'V': t = ValType::V128; return true;
-    default: return false;
-  }
-}
-
 struct Signatures {
   std::array<Signature, kOpcodeCount> of{};
   Signatures() {
@@ -81,7 +70,7 @@ struct Signatures {
           continue;
         }
         ValType t;
-        if (!type_of_letter(*s, t)) sig.supported = false;
+        if (!type_of_signature_letter(*s, t)) sig.supported = false;
         else if (!in_results && sig.num_params < sig.params.size()) sig.params[sig.num_params++] = t;
         else if (in_results && sig.num_results < sig.results.size()) sig.results[sig.num_results++] = t;
         else sig.supported = false;

@@ -51,14 +51,7 @@ bool const_type(Opcode op, ValType& t) {
   if (text.size() < 6 || text.substr(text.size() - 6) != ".const") return false;
   const char* sig = in.signature;
   if (sig[0] != ':' || sig[1] == '\0' || sig[2] != '\0') return false;
-  switch (sig[1]) {
-    case 'i': t = ValType::I32; return true;
-    case 'I': t = ValType::I64; return true;
-    case 'f': t = ValType::F32; return true;
-    case 'F': t = ValType::F64; return true;
-    case 'V': t = ValType::V128; return true;
-    default: return false;
-  }
+  return type_of_signature_letter(sig[1], t);
 }
 
 // The arithmetic that extended-const allows in constant expressions.

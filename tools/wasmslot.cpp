@@ -221,8 +221,8 @@ TraceFunc trace_printer(std::shared_ptr<const Module> module) {
       const uint64_t* at = e.operands.data() + e.operands.size() - cells;
       const char* sep = " ";
       for (char c : params) {
-        const ValType t = c == 'i' ? ValType::I32 : c == 'I' ? ValType::I64 : c == 'f' ? ValType::F32
-                        : c == 'F' ? ValType::F64 : ValType::V128;
+        ValType t = ValType::I32;
+        type_of_signature_letter(c, t);
         line += sep + format_value(t == ValType::V128 ? Value::v128(at[0], at[1]) : Value{t, at[0], 0});
         at += t == ValType::V128 ? 2 : 1;
         sep = ", ";
