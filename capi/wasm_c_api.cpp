@@ -435,11 +435,7 @@ ws::HostAnswer call_host(wasm_store_t* store, wasm_func_callback_t plain, wasm_f
   ValVecGuard args, results;
   if (!vec_alloc(&args.vec, ft.params.size()) || !vec_alloc(&results.vec, ft.results.size()))
     return ws::HostAnswer::trap("out of memory");
-  for (size_t i = 0; i < ft.params.size(); ++i) {
-    ws::Value v{ft.params[i], call.args[i], 0};
-    if (ft.params[i] == ws::ValType::I32 || ft.params[i] == ws::ValType::F32) v.lo = static_cast<uint32_t>(v.lo);
-    to_c_value(store, v, &args.vec.data[i]);
-  }
+  for (uint32_t i = 0; i < ft.params.size(); ++i) to_c_value(store, call.arg(i), &args.vec.data[i]);
   for (size_t i = 0; i < ft.results.size(); ++i) results.vec.data[i] = zero_value(ft.results[i]);
 
   wasm_trap_t* trap = with_env ? with_env(env, &args.vec, &results.vec) : plain(&args.vec, &results.vec);
@@ -455,7 +451,7 @@ ws::HostAnswer call_host(wasm_store_t* store, wasm_func_callback_t plain, wasm_f
     std::string error;
     if (!to_value(results.vec.data[i], ft.results[i], &v, &error))
       return ws::HostAnswer::trap("host function result " + std::to_string(i) + ": " + error);
-    call.results[i] = v.lo;
+    call.set_result(static_cast<uint32_t>(i), v);  // to_value gave it the result's type
   }
   return ws::HostAnswer::ok();
 }

@@ -1,6 +1,7 @@
 #include "wasmslot/async.h"
 
 #include "host/shadow_stack.h"
+#include "interp/cells.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -236,14 +237,10 @@ HostAnswer AsyncRuntime::on_import(const ImportDef& def, HostCall& hc) {
   aux.args.clear();
   // The arguments wait in the table (no allocation once its vectors have
   // grown) until the host work starts.
-  size_t c = 0;
+  const uint64_t* c = hc.args.data();
   for (ValType t : def.type.params) {
-    Value v{t, c < hc.args.size() ? hc.args[c] : 0, 0};
-    if (t == ValType::V128) v.hi = c + 1 < hc.args.size() ? hc.args[c + 1] : 0;
-    // Keep the canonical form of Value: an i32 is zero-extended.
-    if (t == ValType::I32 || t == ValType::F32) v.lo &= 0xFFFFFFFFu;
+    aux.args.push_back(value_of(t, c));
     c += cells_of(t);
-    aux.args.push_back(v);
   }
   link_created(*call, handle);
 
@@ -633,11 +630,7 @@ void AsyncRuntime::deliver_resume(AsyncCall& call, Handle h) {
   if (st.state == SlotState::Resolved) {
     free_slot(h);
     uint64_t cells[2];
-    size_t n = 0;
-    if (st.has_value) {
-      cells[n++] = st.value.lo;
-      if (st.value.type == ValType::V128) cells[n++] = st.value.hi;
-    }
+    const size_t n = st.has_value ? put_value(st.value, cells) : 0;
     run_thread(call, [&](Thread& t) { return t.resume(std::span<const uint64_t>(cells, n)); });
     return;
   }

@@ -36,6 +36,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "interp/cells.h"
 #include "interp/numeric.h"
 #include "wasmslot/runtime.h"
 #include "loader/module.h"
@@ -87,31 +88,6 @@ inline uint64_t to_cell(T v) {
 inline void copy_value(uint64_t* dst, const uint64_t* src, uint32_t cells) {
   dst[0] = src[0];
   if (cells == 2) dst[1] = src[1];
-}
-
-uint32_t cells_of(const std::vector<ValType>& types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += cells_of(t);
-  return n;
-}
-
-// A typed Value from its cells, and back.
-Value value_of(ValType t, const uint64_t* c) {
-  switch (t) {
-    case ValType::I32:
-    case ValType::F32: return {t, static_cast<u32>(c[0]), 0};
-    case ValType::V128: return {t, c[0], c[1]};
-    default: return {t, c[0], 0};
-  }
-}
-
-uint32_t put_value(const Value& v, uint64_t* c) {
-  switch (v.type) {
-    case ValType::I32:
-    case ValType::F32: c[0] = static_cast<u32>(v.lo); return 1;
-    case ValType::V128: c[0] = v.lo; c[1] = v.hi; return 2;
-    default: c[0] = v.lo; return 1;
-  }
 }
 
 // The stack room a wasm function needs above its fp.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "wasmslot/runtime.h"
+#include "interp/cells.h"
 #include "loader/module.h"
 
 namespace wasmslot {
@@ -255,9 +256,8 @@ GlobalInst* Instance::get_global(std::string_view name) const {
   return (e && e->kind == ExternKind::Global) ? e->global : nullptr;
 }
 
-// Arguments and results are cells, one per value and two per v128 (the
-// interpreter's stack layout, copied straight): the i-th value starts after
-// the cells of the values before it.
+// Arguments and results are cells (interp/cells.h): the i-th value starts
+// after the cells of the values before it.
 static uint32_t cell_of(const std::vector<ValType>& types, uint32_t i) {
   uint32_t cell = 0;
   for (uint32_t k = 0; k < i; ++k) cell += cells_of(types[k]);
@@ -266,9 +266,7 @@ static uint32_t cell_of(const std::vector<ValType>& types, uint32_t i) {
 
 Value HostCall::arg(uint32_t i) const {
   if (i >= func.type.params.size()) return Value{};
-  const ValType t = func.type.params[i];
-  const uint32_t c = cell_of(func.type.params, i);
-  return {t, args[c], t == ValType::V128 ? args[c + 1] : 0};
+  return value_of(func.type.params[i], args.data() + cell_of(func.type.params, i));
 }
 
 Status HostCall::set_result(uint32_t i, const Value& v) {
@@ -277,9 +275,7 @@ Status HostCall::set_result(uint32_t i, const Value& v) {
   if (v.type != t)
     return Error{std::string("set_result: result ") + std::to_string(i) + " is " + to_string(t) + ", not " +
                  to_string(v.type)};
-  const uint32_t c = cell_of(func.type.results, i);
-  results[c] = v.lo;
-  if (t == ValType::V128) results[c + 1] = v.hi;
+  put_value(v, results.data() + cell_of(func.type.results, i));
   return Ok{};
 }
 

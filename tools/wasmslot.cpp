@@ -27,6 +27,7 @@
 
 #include "wasmslot/async.h"
 #include "host/value_text.h"
+#include "interp/cells.h"
 #include "wasmslot/wasi.h"
 #include "loader/features.h"
 #include "loader/loader.h"
@@ -223,8 +224,8 @@ TraceFunc trace_printer(std::shared_ptr<const Module> module) {
       for (char c : params) {
         ValType t = ValType::I32;
         type_of_signature_letter(c, t);
-        line += sep + format_value(t == ValType::V128 ? Value::v128(at[0], at[1]) : Value{t, at[0], 0});
-        at += t == ValType::V128 ? 2 : 1;
+        line += sep + format_value(value_of(t, at));
+        at += cells_of(t);
         sep = ", ";
       }
     } else if (!e.operands.empty()) {
