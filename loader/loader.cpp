@@ -61,53 +61,49 @@ Result<std::shared_ptr<const Module>> load_file(const std::string& path, const F
 
 // The types of imports and exports, with every index resolved: an embedder
 // sees function types, not indices into the type section.
-// The `index`-th import of `kind` (index spaces list imports first).
-static const Import& nth_import(const Module& m, ExternKind kind, uint32_t index) {
-  for (const Import& im : m.imports)
-    if (im.kind == kind && index-- == 0) return im;
-  return m.imports.front();  // unreachable for a validated module
-}
-
-static ExternType extern_type(const Module& m, ExternKind kind, uint32_t index) {
+static ExternType import_type(const Module& m, const Import& im) {
   ExternType t;
-  t.kind = kind;
-  switch (kind) {
-    case ExternKind::Func: t.func = m.func_type(index); break;
-    case ExternKind::Table:
-      t.table = index < m.num_imported_tables ? nth_import(m, kind, index).table
-                                              : m.tables[index - m.num_imported_tables];
-      break;
-    case ExternKind::Memory:
-      t.memory = index < m.num_imported_memories ? nth_import(m, kind, index).memory
-                                                 : m.memories[index - m.num_imported_memories];
-      break;
-    case ExternKind::Global:
-      t.global = index < m.num_imported_globals ? nth_import(m, kind, index).global
-                                                : m.globals[index - m.num_imported_globals].type;
-      break;
-  }
+  t.kind = im.kind;
+  if (im.kind == ExternKind::Func) t.func = m.types[im.type_index];
+  t.table = im.table;
+  t.memory = im.memory;
+  t.global = im.global;
   return t;
 }
 
 std::vector<ImportType> module_imports(const Module& module) {
   std::vector<ImportType> out;
   out.reserve(module.imports.size());
-  for (const Import& im : module.imports) {
-    ImportType t{im.module, im.name, {}};
-    t.type.kind = im.kind;
-    t.type.func = im.kind == ExternKind::Func ? module.types[im.type_index] : FuncType{};
-    t.type.table = im.table;
-    t.type.memory = im.memory;
-    t.type.global = im.global;
-    out.push_back(std::move(t));
-  }
+  for (const Import& im : module.imports) out.push_back({im.module, im.name, import_type(module, im)});
   return out;
 }
 
 std::vector<ExportType> module_exports(const Module& module) {
+  // Every index space lists its imports first, in import order. Gathered
+  // once, so that each export is found by its index, not by a walk over
+  // the imports (a module may have many of both).
+  std::vector<const Import*> imported[4];  // by ExternKind
+  for (const Import& im : module.imports) imported[static_cast<size_t>(im.kind)].push_back(&im);
+
   std::vector<ExportType> out;
   out.reserve(module.exports.size());
-  for (const Export& ex : module.exports) out.push_back({ex.name, extern_type(module, ex.kind, ex.index)});
+  for (const Export& ex : module.exports) {
+    const std::vector<const Import*>& imports = imported[static_cast<size_t>(ex.kind)];
+    if (ex.index < imports.size()) {
+      out.push_back({ex.name, import_type(module, *imports[ex.index])});
+      continue;
+    }
+    const size_t own = ex.index - imports.size();  // in the module's own definitions
+    ExternType t;
+    t.kind = ex.kind;
+    switch (ex.kind) {
+      case ExternKind::Func: t.func = module.types[module.funcs[own].type_index]; break;
+      case ExternKind::Table: t.table = module.tables[own]; break;
+      case ExternKind::Memory: t.memory = module.memories[own]; break;
+      case ExternKind::Global: t.global = module.globals[own].type; break;
+    }
+    out.push_back({ex.name, std::move(t)});
+  }
   return out;
 }
 

@@ -57,7 +57,7 @@ TEST(PublicApi, ModuleImportsAndExportsWithTheirTypes) {
   EXPECT_EQ(imports[3].type.memory.limits.max, 2u);
 
   std::vector<ExportType> exports = module_exports(**module);
-  ASSERT_EQ(exports.size(), 5u);
+  ASSERT_EQ(exports.size(), 7u);
   EXPECT_EQ(exports[1].name, "add");
   EXPECT_EQ(to_string(exports[1].type.func), "(i64 i64) -> (i64)");
   EXPECT_EQ(exports[2].name, "tab");
@@ -67,6 +67,12 @@ TEST(PublicApi, ModuleImportsAndExportsWithTheirTypes) {
   EXPECT_FALSE(exports[3].type.memory.limits.max.has_value());
   EXPECT_EQ(exports[4].type.global.type, ValType::I64);
   EXPECT_TRUE(exports[4].type.global.mut);
+  EXPECT_EQ(exports[5].name, "limit");
+  EXPECT_EQ(exports[5].type.kind, ExternKind::Global);
+  EXPECT_EQ(exports[5].type.global.type, ValType::I32);
+  EXPECT_FALSE(exports[5].type.global.mut);
+  EXPECT_EQ(exports[6].name, "log");
+  EXPECT_EQ(to_string(exports[6].type.func), "(i32 i32) -> ()");
 }
 
 TEST(PublicApi, HostFunctionReadsTheCallersMemory) {
