@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "wasmslot/runtime.h"
 #include "interp/cells.h"
@@ -133,15 +134,15 @@ int64_t MemoryInst::grow(uint64_t delta) {
 }
 
 // Embedders' access: one bounds check (written so it cannot overflow), then
-// plain bytes.
-Result<std::span<uint8_t>> MemoryInst::view(uint64_t offset, uint64_t length) {
-  if (offset > data.size() || length > data.size() - offset) return Error{"out of bounds memory access"};
-  return std::span<uint8_t>(data.data() + offset, length);
-}
-
+// plain bytes; the writable view is the same check.
 Result<std::span<const uint8_t>> MemoryInst::view(uint64_t offset, uint64_t length) const {
   if (offset > data.size() || length > data.size() - offset) return Error{"out of bounds memory access"};
   return std::span<const uint8_t>(data.data() + offset, length);
+}
+
+Result<std::span<uint8_t>> MemoryInst::view(uint64_t offset, uint64_t length) {
+  if (auto checked = std::as_const(*this).view(offset, length); !checked) return checked.error();
+  return std::span<uint8_t>(data.data() + offset, length);
 }
 
 Status MemoryInst::read(uint64_t offset, std::span<uint8_t> out) const {
